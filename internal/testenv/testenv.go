@@ -1,0 +1,78 @@
+// Package testenv locates the shared, licence-restricted inputs that tests
+// read in place (CMS release files, HL7 tx tests) and the Redis that cache
+// tests talk to. Nothing it points at is ever copied into the repository.
+//
+// It imports only the standard library and testing.
+package testenv
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// RepoRoot returns the directory holding go.mod.
+func RepoRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatal("testenv: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// dirFromEnv returns $env, or def relative to the repository root. A missing
+// directory fails the test: data tests never skip silently.
+func dirFromEnv(tb testing.TB, env, def string) string {
+	tb.Helper()
+	dir := os.Getenv(env)
+	if dir == "" {
+		dir = filepath.Join(RepoRoot(tb), def)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+		tb.Fatalf("testenv: %s (set %s) is not a directory: %v", abs, env, err)
+	}
+	return abs
+}
+
+// HCPCSData is the directory of real CMS releases: $HCPCS_TEST_DATA, or
+// ../shared/hcpcs-data beside the checkout.
+func HCPCSData(tb testing.TB) string {
+	tb.Helper()
+	return dirFromEnv(tb, "HCPCS_TEST_DATA", "../shared/hcpcs-data")
+}
+
+// TxTests is the HL7 tx-ecosystem test directory: $HCPCS_TX_TESTS, or
+// ../shared/tx-tests beside the checkout.
+func TxTests(tb testing.TB) string {
+	tb.Helper()
+	return dirFromEnv(tb, "HCPCS_TX_TESTS", "../shared/tx-tests")
+}
+
+// Release returns the path of one release folder, e.g. Release(t, "2025-10_quarterly").
+func Release(tb testing.TB, folder string) string {
+	tb.Helper()
+	return filepath.Join(HCPCSData(tb), folder)
+}
+
+// RedisAddr is the Redis that cache tests use: $REDIS_ADDR or 127.0.0.1:6379.
+// `make test` starts a throwaway server there when none answers.
+func RedisAddr() string {
+	if a := os.Getenv("REDIS_ADDR"); a != "" {
+		return a
+	}
+	return "127.0.0.1:6379"
+}

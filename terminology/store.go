@@ -1,0 +1,108 @@
+package terminology
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Snapshot is an immutable set of releases, oldest first. Handlers take one
+// snapshot per request so that a reload in the middle of a request cannot mix
+// two data sets.
+type Snapshot struct {
+	releases  []*Release
+	byVersion map[string]*Release
+	loadedAt  time.Time
+}
+
+// NewSnapshot validates and indexes a set of releases. Two releases with the
+// same version are an error: the caller must pick one.
+func NewSnapshot(releases []*Release) (*Snapshot, error) {
+	if len(releases) == 0 {
+		return nil, fmt.Errorf("%w: no releases", ErrInvalid)
+	}
+	rs := append([]*Release(nil), releases...)
+	SortReleases(rs)
+	s := &Snapshot{releases: rs, byVersion: make(map[string]*Release, len(rs)), loadedAt: time.Now().UTC()}
+	for _, r := range rs {
+		if prev, dup := s.byVersion[r.Version]; dup {
+			return nil, fmt.Errorf("%w: version %s is given twice (%s and %s)", ErrInvalid, r.Version,
+				strings.Join(prev.Sources, ", "), strings.Join(r.Sources, ", "))
+		}
+		s.byVersion[r.Version] = r
+	}
+	return s, nil
+}
+
+// Releases returns the releases, oldest first. The slice must not be modified.
+func (s *Snapshot) Releases() []*Release { return s.releases }
+
+// LoadedAt is when the snapshot was built.
+func (s *Snapshot) LoadedAt() time.Time { return s.loadedAt }
+
+// Latest is the default release: the newest loaded.
+func (s *Snapshot) Latest() *Release { return s.releases[len(s.releases)-1] }
+
+// Versions lists the loaded versions, oldest first.
+func (s *Snapshot) Versions() []string {
+	vs := make([]string, len(s.releases))
+	for i, r := range s.releases {
+		vs[i] = r.Version
+	}
+	return vs
+}
+
+// Version returns the release with exactly this version. The error wraps
+// ErrNotFound and is an *UnknownVersionError that lists the valid versions.
+func (s *Snapshot) Version(v string) (*Release, error) {
+	if r, ok := s.byVersion[v]; ok {
+		return r, nil
+	}
+	return nil, &UnknownVersionError{Version: v, Valid: s.Versions()}
+}
+
+// OnDate returns the release in effect on day d: the newest release whose
+// effective date is not after d. Before the oldest release it fails with
+// ErrNotFound.
+func (s *Snapshot) OnDate(d time.Time) (*Release, error) {
+	day := Day(d)
+	for i := len(s.releases) - 1; i >= 0; i-- {
+		if !s.releases[i].Effective.After(day) {
+			return s.releases[i], nil
+		}
+	}
+	return nil, fmt.Errorf("%w: no release in effect on %s; the oldest loaded is %s, effective %s",
+		ErrNotFound, day.Format(time.DateOnly), s.releases[0].Version, s.releases[0].Effective.Format(time.DateOnly))
+}
+
+// UnknownVersionError is returned for a version that is not loaded.
+type UnknownVersionError struct {
+	Version string
+	Valid   []string
+}
+
+func (e *UnknownVersionError) Error() string {
+	return fmt.Sprintf("version %q is not loaded; valid versions: %s", e.Version, strings.Join(e.Valid, ", "))
+}
+
+// Unwrap makes errors.Is(err, ErrNotFound) hold.
+func (e *UnknownVersionError) Unwrap() error { return ErrNotFound }
+
+// Store holds the current snapshot and swaps it atomically on reload.
+type Store struct {
+	current atomic.Pointer[Snapshot]
+}
+
+// NewStore returns a store serving s.
+func NewStore(s *Snapshot) *Store {
+	st := &Store{}
+	st.current.Store(s)
+	return st
+}
+
+// Snapshot returns the data currently served.
+func (st *Store) Snapshot() *Snapshot { return st.current.Load() }
+
+// Swap replaces the served data in one step and returns the previous snapshot.
+func (st *Store) Swap(s *Snapshot) *Snapshot { return st.current.Swap(s) }
