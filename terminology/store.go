@@ -3,6 +3,7 @@ package terminology
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -14,6 +15,9 @@ type Snapshot struct {
 	releases  []*Release
 	byVersion map[string]*Release
 	loadedAt  time.Time
+
+	suppOnce    sync.Once
+	supplements []*CodeTable
 }
 
 // NewSnapshot validates and indexes a set of releases. Two releases with the
@@ -72,9 +76,22 @@ func (s *Snapshot) OnDate(d time.Time) (*Release, error) {
 			return s.releases[i], nil
 		}
 	}
-	return nil, fmt.Errorf("%w: no release in effect on %s; the oldest loaded is %s, effective %s",
-		ErrNotFound, day.Format(time.DateOnly), s.releases[0].Version, s.releases[0].Effective.Format(time.DateOnly))
+	return nil, &NoReleaseOnDateError{Date: day, Oldest: s.releases[0]}
 }
+
+// NoReleaseOnDateError is returned for a date before the oldest loaded release.
+type NoReleaseOnDateError struct {
+	Date   time.Time
+	Oldest *Release
+}
+
+func (e *NoReleaseOnDateError) Error() string {
+	return fmt.Sprintf("no HCPCS release loaded here was in effect on %s; the oldest is %s, effective %s",
+		e.Date.Format(time.DateOnly), e.Oldest.Version, e.Oldest.Effective.Format(time.DateOnly))
+}
+
+// Unwrap makes errors.Is(err, ErrNotFound) hold.
+func (e *NoReleaseOnDateError) Unwrap() error { return ErrNotFound }
 
 // UnknownVersionError is returned for a version that is not loaded.
 type UnknownVersionError struct {
@@ -83,7 +100,7 @@ type UnknownVersionError struct {
 }
 
 func (e *UnknownVersionError) Error() string {
-	return fmt.Sprintf("version %q is not loaded; valid versions: %s", e.Version, strings.Join(e.Valid, ", "))
+	return fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found. Valid versions: %s", SystemURL, e.Version, orList(e.Valid))
 }
 
 // Unwrap makes errors.Is(err, ErrNotFound) hold.

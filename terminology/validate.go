@@ -1,0 +1,359 @@
+package terminology
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Issue is one finding of a validation, in the vocabulary of the HL7
+// terminology ecosystem: a FHIR issue type, a tx-issue-type code and the
+// tx.fhir.org message id, so that clients such as the HL7 validator
+// understand it.
+type Issue struct {
+	Severity   string // error | warning | information
+	Code       string // FHIR IssueType: code-invalid, not-found, invalid, business-rule, informational
+	TxType     string // http://hl7.org/fhir/tools/CodeSystem/tx-issue-type code; "" for none
+	MessageID  string
+	Text       string
+	Expression string
+}
+
+// Coding is one code to validate, as the client sent it.
+type Coding struct {
+	System, Version, Code, Display string
+}
+
+// InputForm is how the client passed the code; it decides the expression
+// paths of the issues (code, Coding.code, CodeableConcept.coding[0].code).
+type InputForm int
+
+// The input forms of $validate-code.
+const (
+	FormCode InputForm = iota
+	FormCoding
+	FormCodeableConcept
+)
+
+// ValidateRequest is a $validate-code question in domain terms.
+type ValidateRequest struct {
+	Form    InputForm
+	Codings []Coding
+	// Version applies to codings that carry none (version / systemVersion).
+	Version         string
+	Date            time.Time
+	LenientDisplay  bool
+	DisplayLanguage string
+	// ValueSet is the canonical (url|version) of the value set validated
+	// against, or "" for CodeSystem/$validate-code.
+	ValueSet string
+}
+
+// ValidateResult is the answer. Result=false always comes with at least one
+// error issue: the HL7 validator reports nothing for a bare false.
+type ValidateResult struct {
+	Result   bool
+	Code     string
+	System   string
+	Version  string
+	Display  string
+	Inactive *bool
+	Issues   []Issue
+	// CausedByUnknownSystem lists url|version canonicals that could not be
+	// resolved and caused the failure.
+	CausedByUnknownSystem []string
+}
+
+// Message joins the error texts (or, when there are none, the warnings) with
+// "; " as tx.fhir.org does.
+func (v *ValidateResult) Message() string {
+	for _, sev := range []string{"error", "warning"} {
+		var texts []string
+		for _, is := range v.Issues {
+			if is.Severity == sev {
+				texts = append(texts, is.Text)
+			}
+		}
+		if len(texts) > 0 {
+			return strings.Join(texts, "; ")
+		}
+	}
+	return ""
+}
+
+// Validate answers CodeSystem/$validate-code and ValueSet/$validate-code
+// against the all-codes value set. A CodeableConcept is valid when any of
+// its codings is.
+func (s *Snapshot) Validate(req ValidateRequest) *ValidateResult {
+	if len(req.Codings) == 1 && req.Form != FormCodeableConcept {
+		one := s.validateCoding(req, req.Codings[0], prefixFor(req.Form, 0))
+		return one.result()
+	}
+	out := &ValidateResult{}
+	var firstValid *codingOutcome
+	for i, c := range req.Codings {
+		one := s.validateCoding(req, c, prefixFor(FormCodeableConcept, i))
+		out.Issues = append(out.Issues, one.issues...)
+		out.CausedByUnknownSystem = append(out.CausedByUnknownSystem, one.unknown...)
+		if one.valid() && firstValid == nil {
+			firstValid = one
+		}
+	}
+	if firstValid != nil {
+		out.Result = true
+		out.Code, out.System, out.Version, out.Display, out.Inactive = firstValid.code, firstValid.system, firstValid.version, firstValid.display, firstValid.inactive
+		// The other codings' errors do not make the concept invalid; report them as warnings.
+		for i := range out.Issues {
+			if out.Issues[i].Severity == "error" {
+				out.Issues[i].Severity = "warning"
+			}
+		}
+		return out
+	}
+	if req.ValueSet != "" {
+		out.Issues = append([]Issue{{
+			Severity: "error", Code: "code-invalid", TxType: "not-in-vs", MessageID: "TX_GENERAL_CC_ERROR_MESSAGE",
+			Text: fmt.Sprintf("No valid coding was found for the value set '%s'", req.ValueSet),
+		}}, out.Issues...)
+	}
+	if len(out.Issues) == 0 {
+		out.Issues = []Issue{{Severity: "error", Code: "invalid", TxType: "invalid-data", MessageID: "HCPCS_NO_CODING",
+			Text: "The CodeableConcept has no coding to validate", Expression: "CodeableConcept"}}
+	}
+	return out
+}
+
+type codingOutcome struct {
+	code, system, version, display string
+	inactive                        *bool
+	issues                          []Issue
+	unknown                         []string
+}
+
+func (o *codingOutcome) valid() bool {
+	for _, is := range o.issues {
+		if is.Severity == "error" {
+			return false
+		}
+	}
+	return true
+}
+
+func (o *codingOutcome) result() *ValidateResult {
+	return &ValidateResult{Result: o.valid(), Code: o.code, System: o.system, Version: o.version, Display: o.display,
+		Inactive: o.inactive, Issues: o.issues, CausedByUnknownSystem: o.unknown}
+}
+
+func (o *codingOutcome) add(sev, code, txType, id, expr, format string, args ...any) {
+	o.issues = append(o.issues, Issue{Severity: sev, Code: code, TxType: txType, MessageID: id,
+		Text: fmt.Sprintf(format, args...), Expression: expr})
+}
+
+// prefixFor is the FHIRPath of the coding within the request, with a trailing
+// dot where a field name follows.
+func prefixFor(form InputForm, i int) string {
+	switch form {
+	case FormCoding:
+		return "Coding."
+	case FormCodeableConcept:
+		return fmt.Sprintf("CodeableConcept.coding[%d].", i)
+	}
+	return ""
+}
+
+func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) *codingOutcome {
+	o := &codingOutcome{code: c.Code, system: c.System}
+	notInVS := func() {
+		if req.ValueSet != "" {
+			o.add("error", "code-invalid", "not-in-vs", "None_of_the_provided_codes_are_in_the_value_set_one", prefix+"code",
+				"The provided code '%s#%s' was not found in the value set '%s'", c.System, c.Code, req.ValueSet)
+		}
+	}
+	if c.System == "" {
+		o.add("error", "invalid", "invalid-data", "Coding_has_no_system__cannot_validate", prefix+"system",
+			"A code with no system has no defined meaning, and it cannot be validated. A system should be provided")
+		return o
+	}
+	if t, ok := s.SupplementByURL(c.System); ok && req.ValueSet == "" {
+		s.validateSupplement(o, req, c, t, prefix)
+		return o
+	}
+	if !IsHCPCSSystem(c.System) {
+		notInVS()
+		o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
+			"A definition for CodeSystem '%s' could not be found, so the code cannot be validated", c.System)
+		o.unknown = append(o.unknown, c.System)
+		return o
+	}
+	if c.System != SystemURL {
+		o.add("information", "informational", "", "HCPCS_SYSTEM_ALIAS", prefix+"system",
+			"'%s' is an alias of the HCPCS system; the canonical URL '%s' is used", c.System, SystemURL)
+		o.system = SystemURL
+	}
+	version := c.Version
+	if version == "" {
+		version = req.Version
+	}
+	var rel *Release
+	var err error
+	if version != "" {
+		rel, err = s.Version(version)
+		if err != nil {
+			o.version = version
+			o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM_VERSION", prefix+"version",
+				"A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be validated. Valid versions: %s",
+				SystemURL, version, orList(s.Versions()))
+			o.unknown = append(o.unknown, SystemURL+"|"+version)
+			return o
+		}
+	} else {
+		rel, err = s.Select(Selector{Date: req.Date})
+		if err != nil {
+			o.add("error", "not-found", "not-found", "HCPCS_NO_RELEASE_ON_DATE", "date", "%s", capitalize(err.Error()))
+			return o
+		}
+	}
+	o.version = rel.Version
+	concept, ok := rel.Concept(c.Code)
+	if !ok {
+		notInVS()
+		o.add("error", "code-invalid", "invalid-code", "Unknown_Code_in_Version", prefix+"code",
+			"Unknown code '%s' in the CodeSystem '%s' version '%s'", c.Code, SystemURL, rel.Version)
+		if hint, ok := rel.CaseHint(c.Code); ok {
+			o.add("information", "code-invalid", "invalid-code", "HCPCS_CODE_CASE", prefix+"code",
+				"HCPCS codes are case-sensitive: '%s' is not a code, but '%s' is", c.Code, hint)
+		}
+		return o
+	}
+	o.display = concept.LongDescription
+	inactive := concept.InactiveAsOf(req.Date)
+	o.inactive = &inactive
+	if !req.Date.IsZero() && !concept.AddedDate.IsZero() && Day(req.Date).Before(concept.AddedDate) {
+		notInVS()
+		o.add("error", "business-rule", "code-rule", "HCPCS_CODE_NOT_YET_IN_EFFECT", prefix+"code",
+			"The code '%s' was not in effect on %s: CMS added it on %s", c.Code,
+			Day(req.Date).Format(time.DateOnly), concept.AddedDate.Format(time.DateOnly))
+	} else if inactive {
+		codingPath := strings.TrimSuffix(prefix, ".")
+		if codingPath == "" {
+			codingPath = "code"
+		}
+		o.add("warning", "business-rule", "code-comment", "INACTIVE_CONCEPT_FOUND", codingPath,
+			"The concept '%s' has a status of inactive and its use should be reviewed", c.Code)
+		o.add("information", "informational", "", "HCPCS_TERMINATED", codingPath,
+			"CMS terminated the code '%s': its last day of use was %s", c.Code, concept.TerminationDate.Format(time.DateOnly))
+	}
+	if c.Display != "" {
+		s.checkDisplay(o, req, c, concept, prefix)
+	}
+	return o
+}
+
+func (s *Snapshot) checkDisplay(o *codingOutcome, req ValidateRequest, c Coding, concept *Concept, prefix string) {
+	valid := []string{concept.LongDescription}
+	if concept.ShortDescription != "" && concept.ShortDescription != concept.LongDescription {
+		valid = append(valid, concept.ShortDescription)
+	}
+	for _, v := range valid {
+		if c.Display == v {
+			return
+		}
+	}
+	lang := req.DisplayLanguage
+	if lang == "" {
+		lang = "--"
+	}
+	sev := "error"
+	if req.LenientDisplay {
+		sev = "warning"
+	}
+	for _, v := range valid {
+		if normaliseSpace(c.Display) == normaliseSpace(v) {
+			o.add(sev, "invalid", "invalid-display", "Display_Name_WS_for__should_be_one_of__instead_of", prefix+"display",
+				"Wrong whitespace in Display Name '%s' for %s#%s. Valid display is '%s' (en) (for the language(s) '%s')",
+				c.Display, SystemURL, c.Code, v, lang)
+			return
+		}
+	}
+	for _, v := range valid {
+		if strings.EqualFold(normaliseSpace(c.Display), normaliseSpace(v)) {
+			o.add("warning", "invalid", "invalid-display", "HCPCS_DISPLAY_CASE", prefix+"display",
+				"Display Name '%s' for %s#%s differs only in case from the valid display '%s' (en)",
+				c.Display, SystemURL, c.Code, v)
+			return
+		}
+	}
+	if len(valid) == 1 {
+		o.add(sev, "invalid", "invalid-display", "Display_Name_for__should_be_one_of__instead_of", prefix+"display",
+			"Wrong Display Name '%s' for %s#%s. Valid display is '%s' (en) (for the language(s) '%s')",
+			c.Display, SystemURL, c.Code, valid[0], lang)
+		return
+	}
+	quoted := make([]string, len(valid))
+	for i, v := range valid {
+		quoted[i] = fmt.Sprintf("'%s' (en)", v)
+	}
+	o.add(sev, "invalid", "invalid-display", "Display_Name_for__should_be_one_of__instead_of", prefix+"display",
+		"Wrong Display Name '%s' for %s#%s. Valid display is one of %d choices: %s (for the language(s) '%s')",
+		c.Display, SystemURL, c.Code, len(valid), strings.Join(quoted, " or "), lang)
+}
+
+func normaliseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func orList(vs []string) string {
+	switch len(vs) {
+	case 0:
+		return ""
+	case 1:
+		return vs[0]
+	}
+	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// validateSupplement checks a code of one of the supplementary code tables,
+// which are not versioned.
+func (s *Snapshot) validateSupplement(o *codingOutcome, req ValidateRequest, c Coding, t *CodeTable, prefix string) {
+	version := c.Version
+	if version == "" {
+		version = req.Version
+	}
+	if version != "" {
+		o.version = version
+		o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM_VERSION", prefix+"version",
+			"A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be validated. This code system is not versioned",
+			c.System, version)
+		o.unknown = append(o.unknown, c.System+"|"+version)
+		return
+	}
+	e, ok := t.Entry(c.Code)
+	if !ok {
+		o.add("error", "code-invalid", "invalid-code", "Unknown_Code_in", prefix+"code",
+			"Unknown code '%s' in the CodeSystem '%s'", c.Code, c.System)
+		return
+	}
+	o.display = e.Meaning
+	if c.Display == "" || c.Display == e.Meaning {
+		return
+	}
+	sev := "error"
+	if req.LenientDisplay {
+		sev = "warning"
+	}
+	lang := req.DisplayLanguage
+	if lang == "" {
+		lang = "--"
+	}
+	id, what := "Display_Name_for__should_be_one_of__instead_of", "Wrong Display Name"
+	if normaliseSpace(c.Display) == normaliseSpace(e.Meaning) {
+		id, what = "Display_Name_WS_for__should_be_one_of__instead_of", "Wrong whitespace in Display Name"
+	}
+	o.add(sev, "invalid", "invalid-display", id, prefix+"display",
+		"%s '%s' for %s#%s. Valid display is '%s' (en) (for the language(s) '%s')", what, c.Display, c.System, c.Code, e.Meaning, lang)
+}
