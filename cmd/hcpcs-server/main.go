@@ -1,0 +1,68 @@
+// Command hcpcs-server serves CMS HCPCS Level II as a FHIR R4 terminology
+// server.
+//
+//	hcpcs-server [serve] [flags]   load the releases and serve the FHIR API (default)
+//	hcpcs-server fetch [flags]     download CMS release ZIPs into the data directory
+//	hcpcs-server version           print the version
+//
+// Every flag has an environment variable; the flag wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func softwareVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "hcpcs-server:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// run dispatches the subcommands; tests call it directly.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr, nil)
+	case "fetch":
+		return runFetch(ctx, args, getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "hcpcs-server", softwareVersion())
+		return nil
+	case "help":
+		fmt.Fprintln(stdout, "usage: hcpcs-server [serve|fetch|version] [flags]; hcpcs-server serve -h for flags")
+		return nil
+	}
+	fmt.Fprintf(stderr, "hcpcs-server: unknown command %q; commands: serve, fetch, version\n", cmd)
+	return errUsage
+}

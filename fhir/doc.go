@@ -1,0 +1,41 @@
+// Package fhir is the FHIR R4 API of the HCPCS terminology server: it turns
+// HTTP requests (gin) into questions to the terminology domain and answers
+// with FHIR JSON built from samply's models.
+//
+// # Interactions
+//
+//	GET  /fhir/metadata                         CapabilityStatement
+//	GET  /fhir/metadata?mode=terminology        TerminologyCapabilities
+//	GET  /fhir/$versions                        FHIR versions served (4.0)
+//	GET  /fhir/CodeSystem[?url,version,name,title,status,_id,_summary,_elements,_count,_offset]
+//	GET  /fhir/CodeSystem/{id}                  hcpcs-YYYY-MM, or a supplementary code system
+//	GET|POST /fhir/CodeSystem[/{id}]/$lookup
+//	GET|POST /fhir/CodeSystem[/{id}]/$validate-code
+//	GET  /fhir/ValueSet[/{id}]                  the all-codes value sets
+//	GET|POST /fhir/ValueSet[/{id}]/$validate-code
+//
+// # Errors
+//
+// Handlers return errors; errorResponse in errors.go is the only place that
+// turns them into a status and an OperationOutcome:
+//
+//	malformed, missing, contradictory parameter   400 invalid
+//	unknown code, system, version, resource       404 not-found
+//	unsupported parameter (tx-resource, …)        422 not-supported
+//	XML or another format asked for               406 not-supported
+//	unsupported Content-Type                      415 not-supported
+//	anything else                                 500 exception, "Internal error."
+//
+// A $validate-code whose answer is "no" is not an error: it is 200 with
+// result=false and an issues OperationOutcome.
+//
+// # Serialisation
+//
+// samply's CodeSystemConceptProperty marshals every value[x] at once, which
+// is invalid FHIR; concepts are serialised through our own types with one
+// pointer per value[x]. OperationOutcome issues are built only by newIssue,
+// because samply's IssueType zero value is "invalid".
+//
+// This package must not import go-redis or the cache package: the cache is
+// handed in through an interface declared here.
+package fhir

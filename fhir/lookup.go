@@ -1,0 +1,221 @@
+package fhir
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology"
+)
+
+// parametersOut builds an output Parameters resource.
+type parametersOut struct{ p fm.Parameters }
+
+func (o *parametersOut) add(pp fm.ParametersParameter) { o.p.Parameter = append(o.p.Parameter, pp) }
+func (o *parametersOut) str(name, v string) {
+	o.add(fm.ParametersParameter{Name: name, ValueString: ptr(v)})
+}
+func (o *parametersOut) code(name, v string) { o.add(fm.ParametersParameter{Name: name, ValueCode: ptr(v)}) }
+func (o *parametersOut) uri(name, v string)  { o.add(fm.ParametersParameter{Name: name, ValueUri: ptr(v)}) }
+func (o *parametersOut) boolean(name string, v bool) {
+	o.add(fm.ParametersParameter{Name: name, ValueBoolean: ptr(v)})
+}
+
+// standardLookupProperties are property codes R4 defines for every code
+// system; they are accepted in `property` and answered where they apply.
+var standardLookupProperties = map[string]bool{
+	"url": true, "name": true, "version": true, "display": true, "definition": true,
+	"designation": true, "parent": true, "child": true, "status": true, "inactive": true,
+}
+
+// lookup implements CodeSystem/$lookup at type level (cs nil) and instance level.
+func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
+	p, err := readParams(c.Request)
+	if err != nil {
+		return err
+	}
+	if err := p.refuse("useSupplement", "tx-resource"); err != nil {
+		return err
+	}
+	code, system, version, err := lookupTarget(p, cs)
+	if err != nil {
+		return err
+	}
+	date, err := p.date("date")
+	if err != nil {
+		return err
+	}
+	if _, _, err := p.nonEmptyText("displayLanguage", codeTypes); err != nil {
+		return err
+	}
+	wanted, err := wantedProperties(p)
+	if err != nil {
+		return err
+	}
+	snap := s.cfg.Data.Snapshot()
+	out := &parametersOut{}
+	if table, ok := snap.SupplementByURL(system); ok {
+		if version != "" {
+			return notFound("not-found", fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found: it is not versioned.", system, version))
+		}
+		e, ok := table.Entry(code)
+		if !ok {
+			return notFound("not-found", (&terminology.UnknownSupplementCodeError{Code: code, Table: table}).Error())
+		}
+		h := supplementHeader(table)
+		out.str("name", *h.Name)
+		out.str("display", e.Meaning)
+		out.code("code", e.Code)
+		out.uri("system", *h.Url)
+		out.boolean("abstract", false)
+		if e.Parent != "" && wanted.want("parent") {
+			out.add(fm.ParametersParameter{Name: "property", Part: []fm.ParametersParameter{
+				{Name: "code", ValueCode: ptr("parent")}, {Name: "value", ValueCode: ptr(e.Parent)},
+			}})
+		}
+		s.write(c, http.StatusOK, out.p)
+		return nil
+	}
+	if !terminology.IsHCPCSSystem(system) {
+		return notFound("not-found", fmt.Sprintf("A definition for CodeSystem '%s' could not be found, so the code cannot be looked up. "+
+			"This server serves %s and its supplementary code systems.", system, terminology.SystemURL))
+	}
+	res, err := snap.Lookup(code, terminology.Selector{Version: version, Date: date})
+	if err != nil {
+		return err
+	}
+	out.str("name", hcpcsName)
+	out.str("version", res.Release.Version)
+	out.str("display", res.Concept.LongDescription)
+	out.code("code", res.Concept.Code)
+	out.uri("system", terminology.SystemURL)
+	out.boolean("abstract", false)
+	if wanted.want("designation") {
+		for _, d := range designations(res.Concept) {
+			out.add(fm.ParametersParameter{Name: "designation", Part: []fm.ParametersParameter{
+				{Name: "language", ValueCode: ptr(d.Language)},
+				{Name: "use", ValueCoding: d.Use},
+				{Name: "value", ValueString: ptr(d.Value)},
+			}})
+		}
+	}
+	for _, pv := range res.Properties {
+		if !wanted.want(pv.Def.Code) {
+			continue
+		}
+		out.add(lookupProperty(pv))
+	}
+	s.write(c, http.StatusOK, out.p)
+	return nil
+}
+
+// lookupProperty renders one property value with the CMS meaning of a
+// Coding value in a description part, as the seed record shows it.
+func lookupProperty(pv terminology.PropertyValue) fm.ParametersParameter {
+	pj := toPropertyJSON(pv)
+	value := fm.ParametersParameter{Name: "value", ValueCode: pj.ValueCode, ValueCoding: pj.ValueCoding,
+		ValueString: pj.ValueString, ValueInteger: pj.ValueInteger, ValueBoolean: pj.ValueBoolean, ValueDateTime: pj.ValueDateTime}
+	parts := []fm.ParametersParameter{{Name: "code", ValueCode: ptr(pv.Def.Code)}, value}
+	if pv.Def.Type == terminology.TypeCoding && pv.Display != "" {
+		parts = append(parts, fm.ParametersParameter{Name: "description", ValueString: ptr(pv.Display)})
+	}
+	return fm.ParametersParameter{Name: "property", Part: parts}
+}
+
+// lookupTarget resolves code, system and version from code+system or
+// coding, and from the instance the operation was called on.
+func lookupTarget(p *opParams, cs *codeSystemResource) (code, system, version string, err error) {
+	code, hasCode, err := p.nonEmptyText("code", codeTypes)
+	if err != nil {
+		return
+	}
+	system, hasSystem, err := p.nonEmptyText("system", uriTypes)
+	if err != nil {
+		return
+	}
+	version, _, err = p.nonEmptyText("version", stringTypes)
+	if err != nil {
+		return
+	}
+	coding, err := p.coding("coding")
+	if err != nil {
+		return
+	}
+	switch {
+	case hasCode && coding != nil:
+		return "", "", "", badRequest("coding", "Give either `code` (with `system`) or `coding`, not both.")
+	case coding != nil:
+		if str(coding.Code) == "" {
+			return "", "", "", badRequest("coding", "Parameter `coding` has no code.")
+		}
+		code = str(coding.Code)
+		if hasSystem && coding.System != nil && *coding.System != system {
+			return "", "", "", badRequest("coding", fmt.Sprintf("`coding.system` (%s) contradicts `system` (%s).", *coding.System, system))
+		}
+		if coding.System != nil {
+			system, hasSystem = *coding.System, true
+		}
+		if cv := str(coding.Version); cv != "" {
+			if version != "" && version != cv {
+				return "", "", "", badRequest("coding", fmt.Sprintf("`coding.version` (%s) contradicts `version` (%s).", cv, version))
+			}
+			version = cv
+		}
+	case !hasCode:
+		return "", "", "", badRequest("code", "Parameter `code` (with `system`) or `coding` is required.")
+	}
+	if cs != nil {
+		if hasSystem && !(system == cs.url || (cs.release != nil && terminology.IsHCPCSSystem(system))) {
+			return "", "", "", badRequest("system", fmt.Sprintf("`system` %s contradicts CodeSystem/%s, whose url is %s.", system, cs.id, cs.url))
+		}
+		if version != "" && version != cs.version {
+			return "", "", "", badRequest("version", fmt.Sprintf("`version` %s contradicts CodeSystem/%s, which is version %s.", version, cs.id, cs.version))
+		}
+		return code, cs.url, cs.version, nil
+	}
+	if !hasSystem {
+		return "", "", "", badRequest("system", "Parameter `system` is required with `code` at type level.")
+	}
+	return code, system, version, nil
+}
+
+// propertyFilter is the `property` input: none or `*` means all.
+type propertyFilter map[string]bool
+
+func (f propertyFilter) want(code string) bool { return f == nil || f[code] }
+
+func wantedProperties(p *opParams) (propertyFilter, error) {
+	xs := p.all("property")
+	if len(xs) == 0 {
+		return nil, nil
+	}
+	f := propertyFilter{}
+	for i := range xs {
+		if err := checkType(&xs[i], codeTypes); err != nil {
+			return nil, err
+		}
+		for _, v := range strings.Split(xs[i].text, ",") {
+			v = strings.TrimSpace(v)
+			if v == "*" {
+				return nil, nil
+			}
+			if _, ok := terminology.PropertyByCode(v); !ok && !standardLookupProperties[v] && !strings.HasPrefix(v, "lang.") {
+				return nil, badRequest("property", fmt.Sprintf("Unknown property `%s`. Known: %s, and the standard ones (display, designation, definition, …).",
+					v, strings.Join(propertyCodes(), ", ")))
+			}
+			f[v] = true
+		}
+	}
+	return f, nil
+}
+
+func propertyCodes() []string {
+	out := make([]string, len(terminology.PropertyDefinitions))
+	for i, d := range terminology.PropertyDefinitions {
+		out[i] = d.Code
+	}
+	return out
+}

@@ -1,0 +1,371 @@
+package fhir
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
+)
+
+// param is one input parameter of an operation, from the query string or a
+// POSTed Parameters resource.
+type param struct {
+	name string
+	// valueType is the FHIR type of a POSTed value[x] ("Code", "Coding", …);
+	// "" for query-string values, which are untyped text.
+	valueType string
+	text      string // lexical form of a primitive
+	coding    *fm.Coding
+	concept   *fm.CodeableConcept
+	resource  bool
+}
+
+// opParams are the inputs of one operation call.
+type opParams struct {
+	list []param
+	post bool
+}
+
+// controlParams are result parameters of the FHIR REST API, not operation inputs.
+var controlParams = map[string]bool{"_format": true, "_pretty": true, "_summary": true, "_elements": true}
+
+// maxBodyBytes caps POSTed Parameters: a validate-code body is a few KB.
+const maxBodyBytes = 1 << 20
+
+// readParams collects the operation's inputs from the query string and, for
+// POST, from the Parameters body.
+func readParams(r *http.Request) (*opParams, error) {
+	p := &opParams{post: r.Method == http.MethodPost}
+	q := r.URL.Query()
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if controlParams[k] {
+			continue
+		}
+		for _, v := range q[k] {
+			p.list = append(p.list, param{name: k, text: v})
+		}
+	}
+	if !p.post {
+		return p, nil
+	}
+	if err := readBody(r, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func readBody(r *http.Request, p *opParams) error {
+	ct := r.Header.Get("Content-Type")
+	if ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil {
+			return newRequestError(http.StatusUnsupportedMediaType, "not-supported", "", "", fmt.Sprintf("Content-Type %q cannot be parsed: %v.", ct, err))
+		}
+		switch mt {
+		case "application/fhir+json", "application/json", "application/json+fhir":
+		case "application/x-www-form-urlencoded":
+			return readForm(r, p)
+		default:
+			return newRequestError(http.StatusUnsupportedMediaType, "not-supported", "", "",
+				fmt.Sprintf("Content-Type %q is not supported: POST a Parameters resource as application/fhir+json.", mt))
+		}
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return newRequestError(http.StatusRequestEntityTooLarge, "too-long", "", "", fmt.Sprintf("The request body exceeds %d bytes.", maxBodyBytes))
+		}
+		return badRequest("", fmt.Sprintf("The request body could not be read: %v.", err))
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return badRequest("", "The POST body is empty: send a Parameters resource.")
+	}
+	var res struct {
+		ResourceType string                       `json:"resourceType"`
+		Parameter    []map[string]json.RawMessage `json:"parameter"`
+	}
+	if err := json.Unmarshal(body, &res); err != nil {
+		return badRequest("", fmt.Sprintf("The body is not valid JSON: %v.", err))
+	}
+	if res.ResourceType != "Parameters" {
+		return badRequest("resourceType", fmt.Sprintf("The body must be a Parameters resource, not %q.", res.ResourceType))
+	}
+	for i, raw := range res.Parameter {
+		pp, err := decodeParam(raw, i)
+		if err != nil {
+			return err
+		}
+		p.list = append(p.list, pp)
+	}
+	return nil
+}
+
+func readForm(r *http.Request, p *opParams) error {
+	r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		return badRequest("", fmt.Sprintf("The form body cannot be parsed: %v.", err))
+	}
+	for k, vs := range r.PostForm {
+		if controlParams[k] {
+			continue
+		}
+		for _, v := range vs {
+			p.list = append(p.list, param{name: k, text: v})
+		}
+	}
+	return nil
+}
+
+func decodeParam(raw map[string]json.RawMessage, i int) (param, error) {
+	where := fmt.Sprintf("Parameters.parameter[%d]", i)
+	var pp param
+	if err := json.Unmarshal(raw["name"], &pp.name); err != nil || pp.name == "" {
+		return pp, badRequest(where+".name", fmt.Sprintf("%s has no name.", where))
+	}
+	where = fmt.Sprintf("Parameters.parameter[%d] (`%s`)", i, pp.name)
+	nValues := 0
+	for k, v := range raw {
+		switch {
+		case k == "resource":
+			pp.resource = true
+			nValues++
+		case k == "part":
+			nValues++
+			pp.valueType = "part"
+		case strings.HasPrefix(k, "value"):
+			nValues++
+			pp.valueType = strings.TrimPrefix(k, "value")
+			switch pp.valueType {
+			case "Coding":
+				pp.coding = &fm.Coding{}
+				if err := json.Unmarshal(v, pp.coding); err != nil {
+					return pp, badRequest(where, fmt.Sprintf("%s: valueCoding is not a Coding: %v.", where, err))
+				}
+			case "CodeableConcept":
+				pp.concept = &fm.CodeableConcept{}
+				if err := json.Unmarshal(v, pp.concept); err != nil {
+					return pp, badRequest(where, fmt.Sprintf("%s: valueCodeableConcept is not a CodeableConcept: %v.", where, err))
+				}
+			default:
+				var s string
+				if err := json.Unmarshal(v, &s); err == nil {
+					pp.text = s
+				} else {
+					var prim any
+					if err := json.Unmarshal(v, &prim); err != nil {
+						return pp, badRequest(where, fmt.Sprintf("%s: %s is not valid JSON.", where, k))
+					}
+					switch prim.(type) {
+					case bool, float64:
+						pp.text = strings.TrimSpace(string(v))
+					default:
+						return pp, badRequest(where, fmt.Sprintf("%s: %s must be a primitive value.", where, k))
+					}
+				}
+			}
+		}
+	}
+	if nValues != 1 {
+		return pp, badRequest(where, fmt.Sprintf("%s must have exactly one value[x], resource or part; it has %d.", where, nValues))
+	}
+	return pp, nil
+}
+
+// has reports whether the parameter was given at all.
+func (p *opParams) has(name string) bool {
+	for _, x := range p.list {
+		if x.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// all returns every occurrence of a parameter.
+func (p *opParams) all(name string) []param {
+	var out []param
+	for _, x := range p.list {
+		if x.name == name {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// one returns the single occurrence of a 0..1 parameter.
+func (p *opParams) one(name string) (*param, error) {
+	xs := p.all(name)
+	switch len(xs) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &xs[0], nil
+	}
+	return nil, badRequest(name, fmt.Sprintf("Parameter `%s` is given %d times; it may occur at most once.", name, len(xs)))
+}
+
+// FHIR types accepted for each kind of primitive input. A string is always
+// accepted for code-like inputs because clients commonly send valueString.
+var (
+	codeTypes     = []string{"Code", "String"}
+	uriTypes      = []string{"Uri", "Canonical", "Url", "String"}
+	stringTypes   = []string{"String"}
+	booleanTypes  = []string{"Boolean"}
+	dateTimeTypes = []string{"DateTime", "Date", "Instant"}
+)
+
+// text returns a primitive 0..1 parameter, checking its POSTed type.
+func (p *opParams) text(name string, types []string) (string, bool, error) {
+	x, err := p.one(name)
+	if err != nil || x == nil {
+		return "", false, err
+	}
+	if err := checkType(x, types); err != nil {
+		return "", false, err
+	}
+	return x.text, true, nil
+}
+
+func checkType(x *param, types []string) error {
+	if x.valueType == "" && !x.resource && x.coding == nil && x.concept == nil {
+		return nil // query string
+	}
+	for _, t := range types {
+		if x.valueType == t {
+			return nil
+		}
+	}
+	got := "value" + x.valueType
+	if x.resource {
+		got = "a resource"
+	} else if x.valueType == "part" {
+		got = "parts"
+	}
+	want := make([]string, len(types))
+	for i, t := range types {
+		want[i] = "value" + t
+	}
+	return badRequest(x.name, fmt.Sprintf("Parameter `%s` must be %s, not %s.", x.name, strings.Join(want, " or "), got))
+}
+
+// nonEmptyText is text that, when present, must not be blank.
+func (p *opParams) nonEmptyText(name string, types []string) (string, bool, error) {
+	s, ok, err := p.text(name, types)
+	if err == nil && ok && strings.TrimSpace(s) == "" {
+		return "", false, badRequest(name, fmt.Sprintf("Parameter `%s` is empty.", name))
+	}
+	return s, ok, err
+}
+
+func (p *opParams) boolean(name string) (bool, error) {
+	s, ok, err := p.text(name, booleanTypes)
+	if err != nil || !ok {
+		return false, err
+	}
+	switch s {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, badRequest(name, fmt.Sprintf("Parameter `%s` must be true or false, not %q.", name, s))
+}
+
+// date parses a FHIR date or dateTime; a partial date means its first day.
+func (p *opParams) date(name string) (time.Time, error) {
+	s, ok, err := p.text(name, dateTimeTypes)
+	if err != nil || !ok {
+		return time.Time{}, err
+	}
+	for _, layout := range []string{time.DateOnly, time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01", "2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			if layout == time.RFC3339Nano {
+				// The date of service is the calendar day where it happened.
+				y, m, d := t.Date()
+				return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+			}
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, badRequest(name, fmt.Sprintf("Parameter `%s` is not a FHIR date or dateTime: %q.", name, s))
+}
+
+// coding returns a Coding parameter: valueCoding in a POST, system|code in a query.
+func (p *opParams) coding(name string) (*fm.Coding, error) {
+	x, err := p.one(name)
+	if err != nil || x == nil {
+		return nil, err
+	}
+	if x.valueType == "" {
+		sys, code, found := strings.Cut(x.text, "|")
+		if !found || code == "" {
+			return nil, badRequest(name, fmt.Sprintf("Parameter `%s` in a URL must be system|code, not %q.", name, x.text))
+		}
+		c := &fm.Coding{Code: &code}
+		if sys != "" {
+			c.System = &sys
+		}
+		return c, nil
+	}
+	if err := checkType(x, []string{"Coding"}); err != nil {
+		return nil, err
+	}
+	return x.coding, nil
+}
+
+func (p *opParams) codeableConcept(name string) (*fm.CodeableConcept, error) {
+	x, err := p.one(name)
+	if err != nil || x == nil {
+		return nil, err
+	}
+	if x.valueType == "" {
+		return nil, badRequest(name, fmt.Sprintf("Parameter `%s` cannot be given in a URL: POST a Parameters resource with valueCodeableConcept.", name))
+	}
+	if err := checkType(x, []string{"CodeableConcept"}); err != nil {
+		return nil, err
+	}
+	return x.concept, nil
+}
+
+// refuse answers 422 for inputs this server recognises but does not support.
+func (p *opParams) refuse(names ...string) error {
+	for _, n := range names {
+		if p.has(n) {
+			return notSupported(n, fmt.Sprintf("Parameter `%s` is not supported by this server: it serves HCPCS Level II only.", n))
+		}
+	}
+	return nil
+}
+
+// queryValues renders the parameters for diagnostics and cache keys.
+func (p *opParams) queryValues() url.Values {
+	v := url.Values{}
+	for _, x := range p.list {
+		v.Add(x.name, x.text)
+	}
+	return v
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func ptr[T any](v T) *T { return &v }

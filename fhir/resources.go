@@ -1,0 +1,413 @@
+package fhir
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology"
+)
+
+// codeSystemOrOp serves GET /CodeSystem/{id} and the type-level operations
+// (/CodeSystem/$lookup), which share the route.
+func (s *Server) codeSystemOrOp(c *gin.Context) error {
+	id := c.Param("id")
+	switch id {
+	case "$lookup":
+		return s.lookup(c, nil)
+	case "$validate-code":
+		return s.validateCodeSystem(c, nil)
+	}
+	if strings.HasPrefix(id, "$") {
+		return notFound("not-found", fmt.Sprintf("Operation %s is not supported on CodeSystem; supported: $lookup, $validate-code.", id))
+	}
+	if c.Request.Method != http.MethodGet {
+		return newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "", "CodeSystem resources are read-only.")
+	}
+	snap := s.cfg.Data.Snapshot()
+	cs, err := findCodeSystem(snap, id)
+	if err != nil {
+		return err
+	}
+	return s.serveCodeSystem(c, snap, cs)
+}
+
+func (s *Server) codeSystemInstanceOp(c *gin.Context) error {
+	snap := s.cfg.Data.Snapshot()
+	cs, err := findCodeSystem(snap, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	switch c.Param("op") {
+	case "$lookup":
+		return s.lookup(c, cs)
+	case "$validate-code":
+		return s.validateCodeSystem(c, cs)
+	}
+	return notFound("not-found", fmt.Sprintf("Operation %s is not supported on CodeSystem/%s; supported: $lookup, $validate-code.", c.Param("op"), cs.id))
+}
+
+func findCodeSystem(snap *terminology.Snapshot, id string) (*codeSystemResource, error) {
+	for _, cs := range codeSystems(snap) {
+		if cs.id == id {
+			return &cs, nil
+		}
+	}
+	return nil, notFound("not-found", fmt.Sprintf("CodeSystem/%s is not known here. HCPCS releases are CodeSystem/hcpcs-YYYY-MM; loaded: %s.",
+		id, strings.Join(snap.Versions(), ", ")))
+}
+
+// serveCodeSystem answers a read, with conditional requests and gzip.
+func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs *codeSystemResource) error {
+	summary, elements, err := summaryParams(c)
+	if err != nil {
+		return err
+	}
+	full, err := s.full(snap, cs)
+	if err != nil {
+		return err
+	}
+	h := c.Writer.Header()
+	h.Set("Last-Modified", full.lastModified.UTC().Format(http.TimeFormat))
+	h.Set("Cache-Control", "public, max-age=3600")
+	h.Add("Vary", "Accept, Accept-Encoding")
+	if summary != "" || elements != nil {
+		body, err := subset(cs, full, summary, elements)
+		if err != nil {
+			return err
+		}
+		s.writeJSON(c, http.StatusOK, body)
+		return nil
+	}
+	h.Set("ETag", full.etag)
+	if etagMatches(c.GetHeader("If-None-Match"), full.etag) {
+		c.Status(http.StatusNotModified)
+		return nil
+	}
+	if c.GetHeader("If-None-Match") == "" {
+		if ims, err := http.ParseTime(c.GetHeader("If-Modified-Since")); err == nil && !full.lastModified.After(ims) {
+			c.Status(http.StatusNotModified)
+			return nil
+		}
+	}
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) && c.Query("_pretty") != "true" {
+		h.Set("Content-Encoding", "gzip")
+		c.Data(http.StatusOK, fhirJSON, full.gzip)
+		return nil
+	}
+	s.writeJSON(c, http.StatusOK, full.json)
+	return nil
+}
+
+func etagMatches(header, etag string) bool {
+	if header == "" {
+		return false
+	}
+	strip := func(t string) string { return strings.TrimPrefix(strings.TrimSpace(t), "W/") }
+	for _, t := range strings.Split(header, ",") {
+		if strings.TrimSpace(t) == "*" || strip(t) == strip(etag) {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.TrimSpace(name) == "gzip" || strings.TrimSpace(name) == "*" {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		}
+	}
+	return false
+}
+
+// summaryParams reads _summary and _elements.
+func summaryParams(c *gin.Context) (string, map[string]bool, error) {
+	summary := c.Query("_summary")
+	switch summary {
+	case "", "false", "data":
+		summary = ""
+	case "true", "text", "count":
+	default:
+		return "", nil, badRequest("_summary", fmt.Sprintf("_summary=%s is not one of true, text, data, count, false.", summary))
+	}
+	var elements map[string]bool
+	if e, ok := c.GetQuery("_elements"); ok {
+		elements = map[string]bool{}
+		for _, name := range strings.Split(e, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				elements[name] = true
+			}
+		}
+	}
+	return summary, elements, nil
+}
+
+// summaryElements are the CodeSystem elements marked Σ in R4.
+var summaryElements = map[string]bool{
+	"resourceType": true, "id": true, "meta": true, "implicitRules": true, "url": true, "identifier": true,
+	"version": true, "name": true, "title": true, "status": true, "experimental": true, "date": true,
+	"publisher": true, "contact": true, "useContext": true, "jurisdiction": true, "caseSensitive": true,
+	"valueSet": true, "hierarchyMeaning": true, "compositional": true, "versionNeeded": true, "content": true,
+	"supplements": true, "count": true,
+}
+
+// subset renders a CodeSystem reduced by _summary or _elements, tagged
+// SUBSETTED as R4 requires.
+func subset(cs *codeSystemResource, full *rendered, summary string, elements map[string]bool) ([]byte, error) {
+	var src []byte
+	if elements["concept"] && summary == "" {
+		src = full.json
+	} else {
+		b, err := json.Marshal(cs.headerResource())
+		if err != nil {
+			return nil, err
+		}
+		src = b
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(src, &m); err != nil {
+		return nil, err
+	}
+	keep := func(k string) bool {
+		switch k {
+		case "resourceType", "id", "meta", "status", "content":
+			return true
+		}
+		switch summary {
+		case "true":
+			return summaryElements[k]
+		case "text":
+			return k == "text"
+		}
+		return elements[k]
+	}
+	for k := range m {
+		if !keep(k) {
+			delete(m, k)
+		}
+	}
+	m["meta"] = mustJSON(fm.Meta{Tag: []fm.Coding{{
+		System: ptr("http://terminology.hl7.org/CodeSystem/v3-ObservationValue"), Code: ptr("SUBSETTED"), Display: ptr("subsetted"),
+	}}})
+	return json.Marshal(m)
+}
+
+// searchCodeSystems implements GET /CodeSystem with url, version, name,
+// title, status, _id, _summary, _elements, _count and _offset.
+func (s *Server) searchCodeSystems(c *gin.Context) error {
+	q := c.Request.URL.Query()
+	if c.Request.Method == http.MethodPost {
+		if err := c.Request.ParseForm(); err != nil {
+			return badRequest("", fmt.Sprintf("The search form cannot be parsed: %v.", err))
+		}
+		q = c.Request.Form
+	}
+	summary, elements, err := summaryParams(c)
+	if err != nil {
+		return err
+	}
+	count, offset, err := paging(q)
+	if err != nil {
+		return err
+	}
+	snap := s.cfg.Data.Snapshot()
+	var matches []codeSystemResource
+	for _, cs := range codeSystems(snap) {
+		ok, err := matchCodeSystem(&cs, q)
+		if err != nil {
+			return err
+		}
+		if ok {
+			matches = append(matches, cs)
+		}
+	}
+	base := s.baseURL(c)
+	bundle := searchBundle{ResourceType: "Bundle", Type: "searchset", Total: len(matches)}
+	self := searchSelf(q)
+	bundle.Link = append(bundle.Link, bundleLink{Relation: "self", URL: base + "/CodeSystem?" + withPaging(self, count, offset)})
+	if summary != "count" {
+		end := min(offset+count, len(matches))
+		if offset < len(matches) {
+			for i := offset; i < end; i++ {
+				cs := &matches[i]
+				body, err := s.searchEntry(snap, cs, summary, elements)
+				if err != nil {
+					return err
+				}
+				bundle.Entry = append(bundle.Entry, bundleEntry{FullURL: base + "/CodeSystem/" + cs.id, Resource: body, Search: &entrySearch{Mode: "match"}})
+			}
+		}
+		if end < len(matches) {
+			bundle.Link = append(bundle.Link, bundleLink{Relation: "next", URL: base + "/CodeSystem?" + withPaging(self, count, end)})
+		}
+		if offset > 0 {
+			bundle.Link = append(bundle.Link, bundleLink{Relation: "previous", URL: base + "/CodeSystem?" + withPaging(self, count, max(0, offset-count))})
+		}
+	}
+	s.write(c, http.StatusOK, bundle)
+	return nil
+}
+
+func (s *Server) searchEntry(snap *terminology.Snapshot, cs *codeSystemResource, summary string, elements map[string]bool) (json.RawMessage, error) {
+	full, err := s.full(snap, cs)
+	if err != nil {
+		return nil, err
+	}
+	if summary == "" && elements == nil {
+		return full.json, nil
+	}
+	return subset(cs, full, summary, elements)
+}
+
+// Bundle types of our own: samply's Bundle.entry.resource is raw JSON too,
+// but its required enums have non-omitempty zero values.
+type searchBundle struct {
+	ResourceType string        `json:"resourceType"`
+	Type         string        `json:"type"`
+	Total        int           `json:"total"`
+	Link         []bundleLink  `json:"link,omitempty"`
+	Entry        []bundleEntry `json:"entry,omitempty"`
+}
+
+type bundleLink struct {
+	Relation string `json:"relation"`
+	URL      string `json:"url"`
+}
+
+type bundleEntry struct {
+	FullURL  string          `json:"fullUrl"`
+	Resource json.RawMessage `json:"resource"`
+	Search   *entrySearch    `json:"search,omitempty"`
+}
+
+type entrySearch struct {
+	Mode string `json:"mode"`
+}
+
+const defaultPageSize, maxPageSize = 20, 100
+
+func paging(q url.Values) (count, offset int, err error) {
+	count, offset = defaultPageSize, 0
+	if v := q.Get("_count"); v != "" {
+		if count, err = strconv.Atoi(v); err != nil || count < 0 {
+			return 0, 0, badRequest("_count", fmt.Sprintf("_count must be a non-negative integer, not %q.", v))
+		}
+		count = min(count, maxPageSize)
+	}
+	if v := q.Get("_offset"); v != "" {
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
+			return 0, 0, badRequest("_offset", fmt.Sprintf("_offset must be a non-negative integer, not %q.", v))
+		}
+	}
+	return count, offset, nil
+}
+
+// searchParams are the CodeSystem search parameters we implement.
+var searchParams = []string{"_id", "url", "version", "name", "title", "status"}
+
+func searchSelf(q url.Values) url.Values {
+	self := url.Values{}
+	for k, vs := range q {
+		base, _, _ := strings.Cut(k, ":")
+		if k == "_summary" || k == "_elements" || contains(searchParams, base) {
+			self[k] = vs
+		}
+	}
+	return self
+}
+
+func withPaging(v url.Values, count, offset int) string {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = vs
+	}
+	out.Set("_count", strconv.Itoa(count))
+	out.Set("_offset", strconv.Itoa(offset))
+	return out.Encode()
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// matchCodeSystem applies the search parameters (AND across parameters, OR
+// across comma-separated values). String parameters match case-insensitively
+// by prefix, or exactly with :exact, or anywhere with :contains.
+func matchCodeSystem(cs *codeSystemResource, q url.Values) (bool, error) {
+	for key, values := range q {
+		name, modifier, _ := strings.Cut(key, ":")
+		if !contains(searchParams, name) {
+			continue // FHIR: unknown search parameters are ignored
+		}
+		for _, v := range values {
+			ok := false
+			for _, alt := range strings.Split(v, ",") {
+				m, err := matchOne(cs, name, modifier, alt)
+				if err != nil {
+					return false, err
+				}
+				ok = ok || m
+			}
+			if !ok {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+func matchOne(cs *codeSystemResource, name, modifier, v string) (bool, error) {
+	switch name {
+	case "_id":
+		return cs.id == v, nil
+	case "url":
+		if cs.release != nil && terminology.IsHCPCSSystem(v) {
+			return true, nil
+		}
+		return cs.url == v, nil
+	case "version":
+		return cs.version == v, nil
+	case "status":
+		return v == "active", nil
+	case "name", "title":
+		field := cs.name
+		if name == "title" {
+			field = cs.title
+		}
+		f, x := strings.ToLower(field), strings.ToLower(v)
+		switch modifier {
+		case "":
+			return strings.HasPrefix(f, x), nil
+		case "exact":
+			return field == v, nil
+		case "contains":
+			return strings.Contains(f, x), nil
+		}
+		return false, badRequest(name+":"+modifier, fmt.Sprintf("Modifier :%s is not supported on `%s`; use :exact or :contains.", modifier, name))
+	}
+	return false, nil
+}
+
+// sortedKeys is used for deterministic output.
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

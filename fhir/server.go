@@ -1,0 +1,258 @@
+package fhir
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology"
+)
+
+// DataSource gives the handlers the data currently served. One snapshot is
+// taken per request, so a reload never mixes two data sets in one answer.
+type DataSource interface {
+	Snapshot() *terminology.Snapshot
+}
+
+// Config configures the FHIR API.
+type Config struct {
+	Data DataSource
+	// BaseURL is the public base of the FHIR API (…/fhir), used for fullUrl
+	// and links; empty means derived from each request.
+	BaseURL string
+	// SoftwareVersion is reported in the CapabilityStatement.
+	SoftwareVersion string
+	Logger          *slog.Logger
+}
+
+// Server is the FHIR terminology API.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	rendered renderedCache
+}
+
+// NewServer builds the API.
+func NewServer(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.SoftwareVersion == "" {
+		cfg.SoftwareVersion = "dev"
+	}
+	return &Server{cfg: cfg, log: cfg.Logger}
+}
+
+// handlerFunc is a handler that returns its error; wrap renders it.
+type handlerFunc func(c *gin.Context) error
+
+// Register mounts the FHIR API under /fhir on an engine.
+func (s *Server) Register(e *gin.Engine) {
+	g := e.Group("/fhir", s.negotiate)
+	g.GET("/metadata", s.wrap(s.metadata))
+	g.GET("/$versions", s.wrap(s.versions))
+	g.POST("/$versions", s.wrap(s.versions))
+	g.GET("/CodeSystem", s.wrap(s.searchCodeSystems))
+	g.POST("/CodeSystem/_search", s.wrap(s.searchCodeSystems))
+	g.GET("/CodeSystem/:id", s.wrap(s.codeSystemOrOp))
+	g.POST("/CodeSystem/:id", s.wrap(s.codeSystemOrOp))
+	g.GET("/CodeSystem/:id/:op", s.wrap(s.codeSystemInstanceOp))
+	g.POST("/CodeSystem/:id/:op", s.wrap(s.codeSystemInstanceOp))
+	g.GET("/ValueSet", s.wrap(s.searchValueSets))
+	g.GET("/ValueSet/:id", s.wrap(s.valueSetOrOp))
+	g.POST("/ValueSet/:id", s.wrap(s.valueSetOrOp))
+	g.GET("/ValueSet/:id/:op", s.wrap(s.valueSetInstanceOp))
+	g.POST("/ValueSet/:id/:op", s.wrap(s.valueSetInstanceOp))
+}
+
+// NewEngine returns a gin engine with the operational middleware and the
+// FHIR API mounted: request ids, CORS, panic recovery into an
+// OperationOutcome, and OperationOutcomes for unknown routes and methods.
+// Extra middleware (metrics, caching) runs after those, before the handlers.
+func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.Use(requestID, cors, s.recovery)
+	e.Use(middleware...)
+	s.Register(e)
+	e.NoRoute(func(c *gin.Context) {
+		s.fail(c, notFound("not-found", fmt.Sprintf("There is no resource or operation at %s %s.", c.Request.Method, c.Request.URL.Path)))
+	})
+	e.NoMethod(func(c *gin.Context) {
+		s.fail(c, newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "",
+			fmt.Sprintf("Method %s is not allowed on %s.", c.Request.Method, c.Request.URL.Path)))
+	})
+	return e
+}
+
+func (s *Server) wrap(h handlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := h(c); err != nil {
+			s.fail(c, err)
+		}
+	}
+}
+
+// fail renders err as an OperationOutcome with the status errorResponse picks.
+func (s *Server) fail(c *gin.Context, err error) {
+	status, issue := errorResponse(err, s.log.With("request_id", c.GetString(requestIDKey)))
+	s.write(c, status, newOutcome(issue))
+}
+
+func (s *Server) recovery(c *gin.Context) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			s.log.Error("panic", "request_id", c.GetString(requestIDKey), "panic", r, "path", c.Request.URL.Path)
+			if !c.Writer.Written() {
+				s.fail(c, fmt.Errorf("panic: %v", r))
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+const (
+	fhirJSON     = "application/fhir+json; charset=utf-8"
+	requestIDKey = "request_id"
+)
+
+// write marshals a resource as FHIR JSON.
+func (s *Server) write(c *gin.Context, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("marshal", "err", err)
+		status, b = http.StatusInternalServerError, mustJSON(newOutcome(terminology.Issue{Severity: "error", Code: "exception", Text: "Internal error."}))
+	}
+	s.writeJSON(c, status, b)
+}
+
+func (s *Server) writeJSON(c *gin.Context, status int, b []byte) {
+	if c.Query("_pretty") == "true" {
+		var buf bytes.Buffer
+		if json.Indent(&buf, b, "", "  ") == nil {
+			b = buf.Bytes()
+		}
+	}
+	c.Data(status, fhirJSON, b)
+}
+
+func requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-Id")
+	if id == "" || len(id) > 128 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Set(requestIDKey, id)
+	c.Header("X-Request-Id", id)
+	c.Next()
+}
+
+// cors lets browser clients (SMART apps, FHIR viewers) call the API.
+func cors(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Expose-Headers", "ETag, Last-Modified, Location, X-Request-Id, X-Cache, Content-Location")
+	if c.Request.Method == http.MethodOptions && c.GetHeader("Access-Control-Request-Method") != "" {
+		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Accept, Accept-Encoding, Authorization, Content-Type, If-None-Match, If-Modified-Since, Prefer, X-Request-Id")
+		h.Set("Access-Control-Max-Age", "86400")
+		c.AbortWithStatus(http.StatusNoContent)
+		return
+	}
+	c.Next()
+}
+
+// negotiate picks the response format: _format wins over Accept. Only JSON
+// is served; XML and other formats get 406.
+func (s *Server) negotiate(c *gin.Context) {
+	if f, ok := c.GetQuery("_format"); ok {
+		if !jsonFormat(f) {
+			s.fail(c, notAcceptable(fmt.Sprintf("_format=%s is not supported: this server answers in FHIR JSON only (_format=json); XML is planned.", f)))
+			c.Abort()
+			return
+		}
+		c.Next()
+		return
+	}
+	if accept := c.GetHeader("Accept"); accept != "" {
+		if err := acceptsJSON(accept); err != nil {
+			s.fail(c, err)
+			c.Abort()
+			return
+		}
+	}
+	c.Next()
+}
+
+func notAcceptable(text string) error {
+	return newRequestError(http.StatusNotAcceptable, "not-supported", "", "", text)
+}
+
+func jsonFormat(f string) bool {
+	mt, params, err := mime.ParseMediaType(f)
+	if err != nil {
+		mt = strings.TrimSpace(f)
+	}
+	switch mt {
+	case "json", "application/json", "application/fhir+json", "application/json+fhir":
+		return fhirVersionOK(params["fhirversion"])
+	}
+	return false
+}
+
+// fhirVersionOK accepts no fhirVersion, or R4.
+func fhirVersionOK(v string) bool {
+	return v == "" || v == "4.0" || v == "4.0.1"
+}
+
+// acceptsJSON reads an Accept header: any range that admits FHIR JSON (or a
+// wildcard) is enough; otherwise the request gets 406.
+func acceptsJSON(accept string) error {
+	for _, part := range strings.Split(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		if params["q"] == "0" {
+			continue
+		}
+		switch mt {
+		case "*/*", "application/*", "application/json", "application/fhir+json", "application/json+fhir":
+			if !fhirVersionOK(params["fhirversion"]) {
+				return notAcceptable(fmt.Sprintf("fhirVersion=%s is not served: this is a FHIR R4 (4.0.1) server.", params["fhirversion"]))
+			}
+			return nil
+		}
+	}
+	return notAcceptable(fmt.Sprintf("Accept: %s cannot be served: this server answers in FHIR JSON only (application/fhir+json); XML is planned.", accept))
+}
+
+// baseURL is the public FHIR base, configured or derived from the request.
+func (s *Server) baseURL(c *gin.Context) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimSuffix(s.cfg.BaseURL, "/")
+	}
+	scheme := "http"
+	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	host := c.Request.Host
+	if fh := c.GetHeader("X-Forwarded-Host"); fh != "" {
+		host = fh
+	}
+	return scheme + "://" + host + "/fhir"
+}

@@ -1,0 +1,302 @@
+package fhir
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology"
+)
+
+// validateInputs are what CodeSystem and ValueSet $validate-code share.
+type validateInputs struct {
+	req     terminology.ValidateRequest
+	concept *fm.CodeableConcept // echoed back for codeableConcept input
+}
+
+// readCodings reads exactly one of code, coding and codeableConcept.
+// defaultSystem is the system for a bare code (url, system or the instance).
+func readCodings(p *opParams, defaultSystem string, systemParam string) (validateInputs, error) {
+	var in validateInputs
+	code, hasCode, err := p.nonEmptyText("code", codeTypes)
+	if err != nil {
+		return in, err
+	}
+	display, _, err := p.text("display", stringTypes)
+	if err != nil {
+		return in, err
+	}
+	coding, err := p.coding("coding")
+	if err != nil {
+		return in, err
+	}
+	cc, err := p.codeableConcept("codeableConcept")
+	if err != nil {
+		return in, err
+	}
+	n := 0
+	for _, given := range []bool{hasCode, coding != nil, cc != nil} {
+		if given {
+			n++
+		}
+	}
+	if n != 1 {
+		return in, badRequest("code", fmt.Sprintf("Exactly one of `code`, `coding` and `codeableConcept` must be given; %d were.", n))
+	}
+	fromCoding := func(c *fm.Coding) terminology.Coding {
+		return terminology.Coding{System: str(c.System), Version: str(c.Version), Code: str(c.Code), Display: str(c.Display)}
+	}
+	switch {
+	case hasCode:
+		if defaultSystem == "" {
+			return in, badRequest(systemParam, fmt.Sprintf("Parameter `%s` is required with `code`.", systemParam))
+		}
+		in.req.Form = terminology.FormCode
+		in.req.Codings = []terminology.Coding{{System: defaultSystem, Code: code, Display: display}}
+	case coding != nil:
+		if str(coding.Code) == "" {
+			return in, badRequest("coding", "Parameter `coding` has no code.")
+		}
+		c := fromCoding(coding)
+		if c.System == "" {
+			c.System = defaultSystem
+		}
+		if display != "" && c.Display == "" {
+			c.Display = display
+		}
+		in.req.Form = terminology.FormCoding
+		in.req.Codings = []terminology.Coding{c}
+	default:
+		if len(cc.Coding) == 0 {
+			return in, badRequest("codeableConcept", "Parameter `codeableConcept` has no coding.")
+		}
+		in.req.Form = terminology.FormCodeableConcept
+		for _, c := range cc.Coding {
+			in.req.Codings = append(in.req.Codings, fromCoding(&c))
+		}
+		in.concept = cc
+	}
+	return in, nil
+}
+
+// readValidateOptions reads the inputs that tune validation.
+func readValidateOptions(p *opParams, in *validateInputs) error {
+	var err error
+	if in.req.Date, err = p.date("date"); err != nil {
+		return err
+	}
+	if in.req.LenientDisplay, err = p.boolean("lenient-display-validation"); err != nil {
+		return err
+	}
+	if _, err = p.boolean("abstract"); err != nil { // HCPCS has no abstract codes
+		return err
+	}
+	if _, err = p.boolean("activeOnly"); err != nil {
+		return err
+	}
+	if in.req.DisplayLanguage, _, err = p.nonEmptyText("displayLanguage", codeTypes); err != nil {
+		return err
+	}
+	return nil
+}
+
+// validateCodeSystem implements CodeSystem/$validate-code.
+func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) error {
+	p, err := readParams(c.Request)
+	if err != nil {
+		return err
+	}
+	if err := p.refuse("codeSystem", "tx-resource", "useSupplement"); err != nil {
+		return err
+	}
+	url, hasURL, err := p.nonEmptyText("url", uriTypes)
+	if err != nil {
+		return err
+	}
+	if !hasURL { // common client mistake; R4 names it url
+		if url, _, err = p.nonEmptyText("system", uriTypes); err != nil {
+			return err
+		}
+	}
+	version, _, err := p.nonEmptyText("version", stringTypes)
+	if err != nil {
+		return err
+	}
+	if cs != nil {
+		if url != "" && !(url == cs.url || (cs.release != nil && terminology.IsHCPCSSystem(url))) {
+			return badRequest("url", fmt.Sprintf("`url` %s contradicts CodeSystem/%s, whose url is %s.", url, cs.id, cs.url))
+		}
+		if version != "" && version != cs.version {
+			return badRequest("version", fmt.Sprintf("`version` %s contradicts CodeSystem/%s, which is version %s.", version, cs.id, cs.version))
+		}
+		url, version = cs.url, cs.version
+	}
+	in, err := readCodings(p, url, "url")
+	if err != nil {
+		return err
+	}
+	if in.req.Form != terminology.FormCode && url == "" && cs == nil && !p.has("coding") && !p.has("codeableConcept") {
+		return badRequest("url", "Parameter `url` is required.")
+	}
+	in.req.Version = version
+	if err := readValidateOptions(p, &in); err != nil {
+		return err
+	}
+	s.writeValidation(c, in, s.cfg.Data.Snapshot().Validate(in.req))
+	return nil
+}
+
+// allCodesValueSets are the value sets of every HCPCS code, by URL and id.
+var allCodesValueSets = []struct{ id, url, name, title string }{
+	{"hcpcs-all", allCodesValueSet, "HCPCSAllCodes", "All HCPCS Level II codes and modifiers"},
+	{"v3-HealthCareCommonProcedureCodingSystem", thoValueSet, "HealthCareCommonProcedureCodingSystem", "Health Care Common Procedure Coding System (all codes)"},
+}
+
+func findValueSet(url string) (string, bool) {
+	base, _, _ := strings.Cut(url, "|")
+	for _, vs := range allCodesValueSets {
+		if vs.url == base {
+			return vs.url, true
+		}
+	}
+	return "", false
+}
+
+func unknownValueSet(url string) error {
+	return &requestError{status: http.StatusNotFound, issue: terminology.Issue{
+		Severity: "error", Code: "not-found", TxType: "not-found", MessageID: "Unable_to_resolve_value_Set_",
+		Text: fmt.Sprintf("A definition for the value set '%s' could not be found. This server has %s and %s.", url, allCodesValueSet, thoValueSet),
+	}}
+}
+
+// validateValueSet implements ValueSet/$validate-code against the value set
+// of all HCPCS codes.
+func (s *Server) validateValueSet(c *gin.Context, vsURL string) error {
+	p, err := readParams(c.Request)
+	if err != nil {
+		return err
+	}
+	if err := p.refuse("valueSet", "context", "tx-resource", "useSupplement", "check-system-version"); err != nil {
+		return err
+	}
+	url, hasURL, err := p.nonEmptyText("url", uriTypes)
+	if err != nil {
+		return err
+	}
+	switch {
+	case vsURL == "" && !hasURL:
+		return badRequest("url", "Parameter `url` (the value set) is required at type level.")
+	case vsURL == "":
+		var ok bool
+		if vsURL, ok = findValueSet(url); !ok {
+			return unknownValueSet(url)
+		}
+	case hasURL:
+		if u, ok := findValueSet(url); !ok || u != vsURL {
+			return badRequest("url", fmt.Sprintf("`url` %s contradicts the value set the operation was called on (%s).", url, vsURL))
+		}
+	}
+	if _, _, err := p.text("valueSetVersion", stringTypes); err != nil {
+		return err
+	}
+	system, _, err := p.nonEmptyText("system", uriTypes)
+	if err != nil {
+		return err
+	}
+	version, err := systemVersion(p)
+	if err != nil {
+		return err
+	}
+	in, err := readCodings(p, system, "system")
+	if err != nil {
+		return err
+	}
+	in.req.Version = version
+	in.req.ValueSet = vsURL
+	if force, err := forcedVersion(p); err != nil {
+		return err
+	} else if force != "" {
+		for i := range in.req.Codings {
+			if terminology.IsHCPCSSystem(in.req.Codings[i].System) {
+				in.req.Codings[i].Version = force
+			}
+		}
+	}
+	if err := readValidateOptions(p, &in); err != nil {
+		return err
+	}
+	s.writeValidation(c, in, s.cfg.Data.Snapshot().Validate(in.req))
+	return nil
+}
+
+// systemVersion reads systemVersion, or the tx ecosystem's system-version
+// canonical (url|version) for HCPCS.
+func systemVersion(p *opParams) (string, error) {
+	v, ok, err := p.nonEmptyText("systemVersion", stringTypes)
+	if err != nil || ok {
+		return v, err
+	}
+	return canonicalVersion(p, "system-version")
+}
+
+func forcedVersion(p *opParams) (string, error) { return canonicalVersion(p, "force-system-version") }
+
+// canonicalVersion reads a repeatable url|version parameter and returns the
+// version given for HCPCS; versions for other systems are irrelevant here.
+func canonicalVersion(p *opParams, name string) (string, error) {
+	found := ""
+	for _, x := range p.all(name) {
+		if err := checkType(&x, uriTypes); err != nil {
+			return "", err
+		}
+		sys, ver, ok := strings.Cut(x.text, "|")
+		if !ok || ver == "" {
+			return "", badRequest(name, fmt.Sprintf("Parameter `%s` must be system|version, not %q.", name, x.text))
+		}
+		if terminology.IsHCPCSSystem(sys) {
+			if found != "" && found != ver {
+				return "", badRequest(name, fmt.Sprintf("Parameter `%s` gives two versions of HCPCS: %s and %s.", name, found, ver))
+			}
+			found = ver
+		}
+	}
+	return found, nil
+}
+
+// writeValidation renders a validation result as Parameters; a negative
+// result is still HTTP 200.
+func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminology.ValidateResult) {
+	out := &parametersOut{}
+	out.boolean("result", r.Result)
+	if msg := r.Message(); msg != "" {
+		out.str("message", msg)
+	}
+	if in.concept != nil {
+		out.add(fm.ParametersParameter{Name: "codeableConcept", ValueCodeableConcept: in.concept})
+	}
+	if r.Code != "" {
+		out.code("code", r.Code)
+	}
+	if r.System != "" {
+		out.uri("system", r.System)
+	}
+	if r.Version != "" {
+		out.str("version", r.Version)
+	}
+	if r.Display != "" {
+		out.str("display", r.Display)
+	}
+	if r.Inactive != nil && *r.Inactive {
+		out.boolean("inactive", true)
+	}
+	if len(r.Issues) > 0 {
+		out.add(fm.ParametersParameter{Name: "issues", Resource: mustJSON(newOutcome(r.Issues...))})
+	}
+	for _, u := range r.CausedByUnknownSystem {
+		out.add(fm.ParametersParameter{Name: "x-caused-by-unknown-system", ValueCanonical: ptr(u)})
+	}
+	s.write(c, http.StatusOK, out.p)
+}
