@@ -18,8 +18,12 @@ func (o *parametersOut) add(pp fm.ParametersParameter) { o.p.Parameter = append(
 func (o *parametersOut) str(name, v string) {
 	o.add(fm.ParametersParameter{Name: name, ValueString: ptr(v)})
 }
-func (o *parametersOut) code(name, v string) { o.add(fm.ParametersParameter{Name: name, ValueCode: ptr(v)}) }
-func (o *parametersOut) uri(name, v string)  { o.add(fm.ParametersParameter{Name: name, ValueUri: ptr(v)}) }
+func (o *parametersOut) code(name, v string) {
+	o.add(fm.ParametersParameter{Name: name, ValueCode: ptr(v)})
+}
+func (o *parametersOut) uri(name, v string) {
+	o.add(fm.ParametersParameter{Name: name, ValueUri: ptr(v)})
+}
 func (o *parametersOut) boolean(name string, v bool) {
 	o.add(fm.ParametersParameter{Name: name, ValueBoolean: ptr(v)})
 }

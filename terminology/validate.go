@@ -125,9 +125,9 @@ func (s *Snapshot) Validate(req ValidateRequest) *ValidateResult {
 
 type codingOutcome struct {
 	code, system, version, display string
-	inactive                        *bool
-	issues                          []Issue
-	unknown                         []string
+	inactive                       *bool
+	issues                         []Issue
+	unknown                        []string
 }
 
 func (o *codingOutcome) valid() bool {
