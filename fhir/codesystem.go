@@ -220,7 +220,7 @@ func supplementHeader(t *terminology.CodeTable) fm.CodeSystem {
 	cs := fm.CodeSystem{
 		Id:            ptr(supplementID(t)),
 		Url:           ptr(terminology.SupplementURL(t.ID)),
-		Name:          ptr(strings.NewReplacer(" ", "", "-", "").Replace(t.Title)),
+		Name:          ptr(computerName(t.Title)),
 		Title:         ptr(t.Title),
 		Status:        fm.PublicationStatusActive,
 		Experimental:  ptr(false),
@@ -229,6 +229,9 @@ func supplementHeader(t *terminology.CodeTable) fm.CodeSystem {
 		CaseSensitive: ptr(true),
 		Content:       fm.CodeSystemContentModeComplete,
 		Count:         &n,
+	}
+	if n == 0 { // processing notes when no loaded release ships proc_notes
+		cs.Content, cs.Count = fm.CodeSystemContentModeNotPresent, nil
 	}
 	if hasParents(t) {
 		cs.Property = []fm.CodeSystemProperty{{Code: "parent", Uri: ptr("http://hl7.org/fhir/concept-properties#parent"),
@@ -303,7 +306,6 @@ type codeSystemResource struct {
 	title   string
 	release *terminology.Release
 	table   *terminology.CodeTable
-	header  fm.CodeSystem
 }
 
 // codeSystems lists every CodeSystem resource of a snapshot: HCPCS releases
@@ -338,4 +340,28 @@ func (s *Server) full(snap *terminology.Snapshot, cs *codeSystemResource) (*rend
 		}
 		return renderSupplement(cs.table, snap.Latest().Effective)
 	})
+}
+
+// computerName turns a title into a CodeSystem.name, which R4 (cps-0)
+// restricts to [A-Z]([A-Za-z0-9_]){0,254}: "HCPCS Berenson-Eggers Type of
+// Service (BETOS)" becomes "HCPCSBerensonEggersTypeOfServiceBETOS".
+func computerName(title string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range title {
+		switch {
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9' && b.Len() > 0:
+			b.WriteRune(r)
+			upper = false
+		case r >= 'a' && r <= 'z':
+			if upper {
+				r -= 'a' - 'A'
+			}
+			b.WriteRune(r)
+			upper = false
+		default:
+			upper = true
+		}
+	}
+	return b.String()
 }

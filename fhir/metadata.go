@@ -66,7 +66,10 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 		Rest: []fm.CapabilityStatementRest{{
 			Mode: fm.RestfulCapabilityModeServer,
 			Security: &fm.CapabilityStatementRestSecurity{
-				Cors:        ptr(true),
+				Cors: ptr(true),
+				// The tx IG asks for security.service; no restful-security-service
+				// code means "open", so the concept is given as text.
+				Service:     []fm.CodeableConcept{{Text: ptr("Open: no authentication is required")}},
 				Description: ptr("Open: no authentication. CORS is enabled for every origin."),
 			},
 			Resource: []fm.CapabilityStatementRestResource{
@@ -132,7 +135,6 @@ func (s *Server) terminologyCapabilities(c *gin.Context) fm.TerminologyCapabilit
 		Kind:         fm.CapabilityStatementKindInstance,
 		Software:     &fm.TerminologyCapabilitiesSoftware{Name: softwareName, Version: ptr(s.cfg.SoftwareVersion)},
 		CodeSystem:   systems,
-		CodeSearch:   ptr(fm.CodeSearchSupportAll),
 		ValidateCode: &fm.TerminologyCapabilitiesValidateCode{Translations: false},
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -350,15 +349,6 @@ func (p *opParams) refuse(names ...string) error {
 		}
 	}
 	return nil
-}
-
-// queryValues renders the parameters for diagnostics and cache keys.
-func (p *opParams) queryValues() url.Values {
-	v := url.Values{}
-	for _, x := range p.list {
-		v.Add(x.name, x.text)
-	}
-	return v
 }
 
 func str(p *string) string {

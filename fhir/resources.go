@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -400,14 +399,4 @@ func matchOne(cs *codeSystemResource, name, modifier, v string) (bool, error) {
 		return false, badRequest(name+":"+modifier, fmt.Sprintf("Modifier :%s is not supported on `%s`; use :exact or :contains.", modifier, name))
 	}
 	return false, nil
-}
-
-// sortedKeys is used for deterministic output.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

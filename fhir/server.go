@@ -81,6 +81,10 @@ func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
+	// gin answers redirects with an HTML body; a FHIR client gets an
+	// OperationOutcome (404) for a trailing slash instead.
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
 	e.Use(requestID, cors, s.recovery)
 	e.Use(middleware...)
 	s.Register(e)

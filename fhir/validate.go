@@ -298,5 +298,8 @@ func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminolo
 	for _, u := range r.CausedByUnknownSystem {
 		out.add(fm.ParametersParameter{Name: "x-caused-by-unknown-system", ValueCanonical: ptr(u)})
 	}
+	for _, u := range r.UnknownSystems {
+		out.add(fm.ParametersParameter{Name: "x-unknown-system", ValueCanonical: ptr(u)})
+	}
 	s.write(c, http.StatusOK, out.p)
 }

@@ -86,7 +86,7 @@ type NoReleaseOnDateError struct {
 }
 
 func (e *NoReleaseOnDateError) Error() string {
-	return fmt.Sprintf("no HCPCS release loaded here was in effect on %s; the oldest is %s, effective %s",
+	return fmt.Sprintf("No HCPCS release loaded here was in effect on %s; the oldest is %s, effective %s",
 		e.Date.Format(time.DateOnly), e.Oldest.Version, e.Oldest.Effective.Format(time.DateOnly))
 }
 

@@ -62,6 +62,9 @@ type ValidateResult struct {
 	// CausedByUnknownSystem lists url|version canonicals that could not be
 	// resolved and caused the failure.
 	CausedByUnknownSystem []string
+	// UnknownSystems lists systems that could not be resolved but did not
+	// cause the failure (another coding of a CodeableConcept was valid).
+	UnknownSystems []string
 }
 
 // Message joins the error texts (or, when there are none, the warnings) with
@@ -101,6 +104,7 @@ func (s *Snapshot) Validate(req ValidateRequest) *ValidateResult {
 	}
 	if firstValid != nil {
 		out.Result = true
+		out.UnknownSystems, out.CausedByUnknownSystem = out.CausedByUnknownSystem, nil
 		out.Code, out.System, out.Version, out.Display, out.Inactive = firstValid.code, firstValid.system, firstValid.version, firstValid.display, firstValid.inactive
 		// The other codings' errors do not make the concept invalid; report them as warnings.
 		for i := range out.Issues {
@@ -174,7 +178,11 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 			"A code with no system has no defined meaning, and it cannot be validated. A system should be provided")
 		return o
 	}
-	if t, ok := s.SupplementByURL(c.System); ok && req.ValueSet == "" {
+	if t, ok := s.SupplementByURL(c.System); ok {
+		if req.ValueSet != "" { // a known system, but not HCPCS
+			notInVS()
+			return o
+		}
 		s.validateSupplement(o, req, c, t, prefix)
 		return o
 	}
@@ -209,7 +217,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 	} else {
 		rel, err = s.Select(Selector{Date: req.Date})
 		if err != nil {
-			o.add("error", "not-found", "not-found", "HCPCS_NO_RELEASE_ON_DATE", "date", "%s", capitalize(err.Error()))
+			o.add("error", "not-found", "not-found", "HCPCS_NO_RELEASE_ON_DATE", "date", "%s", err.Error())
 			return o
 		}
 	}
@@ -308,13 +316,6 @@ func orList(vs []string) string {
 		return vs[0]
 	}
 	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // validateSupplement checks a code of one of the supplementary code tables,

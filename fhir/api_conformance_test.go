@@ -1,0 +1,192 @@
+package fhir_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Explicit conformance checks that a golden file would hide in its bulk.
+
+// issueTexts returns the details.text of every issue in the `issues`
+// parameter of a $validate-code answer.
+func issueTexts(t *testing.T, body []byte) []string {
+	t.Helper()
+	var out []string
+	for _, is := range paramsNamed(t, body, "issues") {
+		oo, _ := is["resource"].(map[string]any)
+		for _, x := range asArray(oo["issue"]) {
+			m, _ := x.(map[string]any)
+			d, _ := m["details"].(map[string]any)
+			text, _ := d["text"].(string)
+			out = append(out, text)
+		}
+	}
+	return out
+}
+
+func canonicals(t *testing.T, body []byte, name string) []string {
+	t.Helper()
+	var out []string
+	for _, p := range paramsNamed(t, body, name) {
+		s, _ := p["valueCanonical"].(string)
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestValidateUnknownSystemThatDidNotCauseFailure: a CodeableConcept with a
+// CPT coding (unknown here) and a valid HCPCS coding is valid. The CPT
+// system did not cause a failure, so it is reported as x-unknown-system,
+// never as x-caused-by-unknown-system (reference §1.4: x-unknown-system is
+// for "a system was unknown but did not itself cause the failure").
+func TestValidateUnknownSystemThatDidNotCauseFailure(t *testing.T) {
+	const cpt = "http://www.ama-assn.org/go/cpt"
+	for _, path := range []string{vsValidate, csValidate} {
+		t.Run(path, func(t *testing.T) {
+			body := paramsBody(`{"name":"url","valueUri":"`+implicitVS+`"}`,
+				`{"name":"codeableConcept","valueCodeableConcept":{"coding":[`+
+					`{"system":"`+cpt+`","code":"99213"},{"system":"`+hcpcsURL+`","code":"E0114"}]}}`)
+			if path == csValidate {
+				body = paramsBody(`{"name":"codeableConcept","valueCodeableConcept":{"coding":[` +
+					`{"system":"` + cpt + `","code":"99213"},{"system":"` + hcpcsURL + `","code":"E0114"}]}}`)
+			}
+			rec := doRequest(t, http.MethodPost, fhirPath(path), body, nil)
+			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+			result := paramsNamed(t, rec.Body.Bytes(), "result")
+			require.Len(t, result, 1)
+			require.Equal(t, true, result[0]["valueBoolean"])
+			assert.Empty(t, canonicals(t, rec.Body.Bytes(), "x-caused-by-unknown-system"),
+				"result=true: no system caused a failure")
+			assert.Equal(t, []string{cpt}, canonicals(t, rec.Body.Bytes(), "x-unknown-system"))
+		})
+	}
+}
+
+// TestValueSetValidateSupplementSystem: a code of one of this server's own
+// supplementary code systems is not in the all-HCPCS value sets, but its
+// system is not unknown: the server serves CodeSystem/hcpcs-coverage.
+func TestValueSetValidateSupplementSystem(t *testing.T) {
+	rec := doRequest(t, http.MethodGet, fhirPath(vsValidate, "url", thoVS, "system", coverageSystem, "code", "I"), "", nil)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	body := rec.Body.Bytes()
+	result := paramsNamed(t, body, "result")
+	require.Len(t, result, 1)
+	assert.Equal(t, false, result[0]["valueBoolean"])
+	texts := issueTexts(t, body)
+	assert.Contains(t, texts, "The provided code '"+coverageSystem+"#I' was not found in the value set '"+thoVS+"'")
+	for _, text := range texts {
+		assert.NotContains(t, text, "could not be found", "the server knows "+coverageSystem)
+	}
+	assert.Empty(t, canonicals(t, body, "x-caused-by-unknown-system"), "the system is served here")
+
+	// The same system is known to CodeSystem/$lookup and CodeSystem read.
+	require.Equal(t, http.StatusOK, doRequest(t, http.MethodGet, fhirPath(csLookup, "system", coverageSystem, "code", "I"), "", nil).Code)
+	require.Equal(t, http.StatusOK, doRequest(t, http.MethodGet, fhirPath("/CodeSystem/hcpcs-coverage"), "", nil).Code)
+}
+
+// TestCodeSystemNamesAreComputerFriendly: R4 invariant cps-0 (csd-0):
+// CodeSystem.name matches [A-Z]([A-Za-z0-9_]){0,254}.
+func TestCodeSystemNamesAreComputerFriendly(t *testing.T) {
+	namePattern := regexp.MustCompile(`^[A-Z]([A-Za-z0-9_]){0,254}$`)
+	rec := doRequest(t, http.MethodGet, fhirPath("/CodeSystem", "_elements", "name", "_count", "100"), "", nil)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var bundle struct {
+		Total int `json:"total"`
+		Entry []struct {
+			Resource struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"resource"`
+		} `json:"entry"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &bundle))
+	require.Len(t, bundle.Entry, bundle.Total)
+	for _, e := range bundle.Entry {
+		assert.Regexp(t, namePattern, e.Resource.Name, "CodeSystem/%s name", e.Resource.ID)
+	}
+}
+
+// TestCapabilityStatementTerminologyServer: what the tx IG requires of
+// /metadata (reference §1.8).
+func TestCapabilityStatementTerminologyServer(t *testing.T) {
+	rec := doRequest(t, http.MethodGet, fhirPath("/metadata"), "", nil)
+	require.Equal(t, http.StatusOK, rec.Code)
+	var cs struct {
+		ResourceType string   `json:"resourceType"`
+		FhirVersion  string   `json:"fhirVersion"`
+		Instantiates []string `json:"instantiates"`
+		Rest         []struct {
+			Mode     string `json:"mode"`
+			Security *struct {
+				Service []map[string]any `json:"service"`
+			} `json:"security"`
+			Resource []struct {
+				Type      string `json:"type"`
+				Operation []struct {
+					Name string `json:"name"`
+				} `json:"operation"`
+			} `json:"resource"`
+			Operation []struct {
+				Name string `json:"name"`
+			} `json:"operation"`
+		} `json:"rest"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &cs))
+	assert.Equal(t, "CapabilityStatement", cs.ResourceType)
+	assert.Equal(t, "4.0.1", cs.FhirVersion)
+	assert.Contains(t, cs.Instantiates, "http://hl7.org/fhir/CapabilityStatement/terminology-server")
+	require.Len(t, cs.Rest, 1)
+	rest := cs.Rest[0]
+	assert.Equal(t, "server", rest.Mode)
+	ops := map[string][]string{}
+	for _, r := range rest.Resource {
+		for _, o := range r.Operation {
+			ops[r.Type] = append(ops[r.Type], o.Name)
+		}
+	}
+	assert.ElementsMatch(t, []string{"lookup", "validate-code"}, ops["CodeSystem"])
+	assert.Contains(t, ops["ValueSet"], "validate-code")
+	var system []string
+	for _, o := range rest.Operation {
+		system = append(system, o.Name)
+	}
+	assert.Contains(t, system, "versions")
+	// tx IG: "SHALL populate ... rest[mode=server].security.service".
+	require.NotNil(t, rest.Security, "rest.security")
+	assert.NotEmpty(t, rest.Security.Service, "rest.security.service (tx IG requirement, reference §1.8)")
+}
+
+// TestTerminologyCapabilitiesVersions: every loaded release is listed, the
+// latest is the default.
+func TestTerminologyCapabilitiesVersions(t *testing.T) {
+	rec := doRequest(t, http.MethodGet, fhirPath("/metadata", "mode", "terminology"), "", nil)
+	require.Equal(t, http.StatusOK, rec.Code)
+	var tc struct {
+		ResourceType string `json:"resourceType"`
+		CodeSystem   []struct {
+			URI     string `json:"uri"`
+			Version []struct {
+				Code      string `json:"code"`
+				IsDefault bool   `json:"isDefault"`
+			} `json:"version"`
+		} `json:"codeSystem"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &tc))
+	require.Equal(t, "TerminologyCapabilities", tc.ResourceType)
+	require.NotEmpty(t, tc.CodeSystem)
+	require.Equal(t, hcpcsURL, tc.CodeSystem[0].URI)
+	defaults := map[string]bool{}
+	for _, v := range tc.CodeSystem[0].Version {
+		defaults[v.Code] = v.IsDefault
+	}
+	assert.Equal(t, map[string]bool{olderVersion: false, latestVersion: true}, defaults)
+	for _, cs := range tc.CodeSystem[1:] {
+		assert.True(t, strings.HasPrefix(cs.URI, "http://hcpcs-server.org/fhir/CodeSystem/hcpcs-"), cs.URI)
+	}
+}
