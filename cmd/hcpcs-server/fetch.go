@@ -15,13 +15,14 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology"
 )
 
 // defaultFetchBaseURL is where CMS publishes the quarterly Alpha-Numeric
@@ -34,17 +35,6 @@ const defaultFetchTimeout = 10 * time.Minute
 // now is the clock used to pick the latest quarter when fetch is given no
 // argument. Tests replace it.
 var now = time.Now
-
-// fetchVersion reports the version sent in the User-Agent
-// (hcpcs-server/<version>). It is a variable so that the build's version
-// string can be wired in; by default it is the module version recorded in
-// the binary, or "dev".
-var fetchVersion = func() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 // fetchIsTerminal reports whether w is a terminal, which decides whether a
 // progress bar is drawn. Tests replace it.
@@ -122,7 +112,7 @@ func runFetch(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	client := &http.Client{Timeout: cfg.timeout}
-	userAgent := "hcpcs-server/" + fetchVersion()
+	userAgent := "hcpcs-server/" + softwareVersion()
 	showBar := fetchIsTerminal(stderr)
 
 	var errs []error
@@ -239,13 +229,7 @@ func parseFetchArgs(args []string, getenv func(string) string, stderr io.Writer)
 	return cfg, nil
 }
 
-var (
-	fetchVersionArg = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
-	// "october-2025-alpha-numeric-hcpcs-file.zip" and similar.
-	fetchMonthYearName = regexp.MustCompile(`(?i)(january|february|march|april|may|june|july|august|september|october|november|december)[-_ ]?(\d{4})`)
-	// "2017-Alpha-Numeric-HCPCS-File.zip": an annual file, the -01 release.
-	fetchAnnualName = regexp.MustCompile(`(?i)^((?:19|20)\d{2})[-_]alpha[-_]numeric`)
-)
+var fetchVersionArg = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
 
 // fetchLatestQuarter returns the YYYY-MM of the latest quarterly release
 // (January, April, July, October) that has started at t.
@@ -288,22 +272,7 @@ func fetchTargetFor(arg, base string) (fetchTarget, error) {
 	if !fetchValidFileName(name) {
 		return fetchTarget{}, fmt.Errorf("fetch: URL %q does not name a file", arg)
 	}
-	return fetchTarget{arg: arg, urls: []string{arg}, folder: fetchVersionFromFileName(name)}, nil
-}
-
-// fetchVersionFromFileName derives the release folder YYYY-MM from a CMS file
-// name, or returns "" when the name does not tell.
-func fetchVersionFromFileName(name string) string {
-	if m := fetchMonthYearName.FindStringSubmatch(name); m != nil {
-		mon, err := time.Parse("January", strings.ToUpper(m[1][:1])+strings.ToLower(m[1][1:]))
-		if err == nil {
-			return fmt.Sprintf("%s-%02d", m[2], int(mon.Month()))
-		}
-	}
-	if m := fetchAnnualName.FindStringSubmatch(name); m != nil {
-		return m[1] + "-01"
-	}
-	return ""
+	return fetchTarget{arg: arg, urls: []string{arg}, folder: folderForName(name)}, nil
 }
 
 // errFetchNotFound marks a 404, on which the next candidate URL is tried.
@@ -486,4 +455,11 @@ func fetchSyncDir(dir string) {
 	}
 	_ = d.Sync()
 	_ = d.Close()
+}
+
+// folderForName is the release folder (YYYY-MM) of a downloaded file, or ""
+// when its name does not say; the loader reads versions the same way.
+func folderForName(name string) string {
+	v, _ := terminology.VersionFromName(name)
+	return v
 }
