@@ -291,6 +291,7 @@ func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminolo
 	}
 	if r.Inactive != nil && *r.Inactive {
 		out.boolean("inactive", true)
+		out.code("status", "inactive")
 	}
 	if len(r.Issues) > 0 {
 		out.add(fm.ParametersParameter{Name: "issues", Resource: mustJSON(newOutcome(r.Issues...))})

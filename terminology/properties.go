@@ -143,13 +143,14 @@ func (r *Release) Properties(c *Concept, asOf time.Time) []PropertyValue {
 	return out
 }
 
-// InactiveAsOf reports the inactive flag: terminated in the release when
-// asOf is zero, otherwise not in effect on that day.
+// InactiveAsOf reports whether the code is terminated: in the release when
+// asOf is zero, otherwise on that day (after its last day of use). A code
+// not yet added on asOf is not inactive; validation reports it separately.
 func (c *Concept) InactiveAsOf(asOf time.Time) bool {
-	if asOf.IsZero() {
+	if asOf.IsZero() || c.TerminationDate.IsZero() {
 		return c.Terminated()
 	}
-	return !c.InEffectOn(asOf)
+	return Day(asOf).After(c.TerminationDate)
 }
 
 // meaning looks a value up in the table a Coding property draws on.

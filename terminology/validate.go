@@ -98,13 +98,14 @@ func (s *Snapshot) Validate(req ValidateRequest) *ValidateResult {
 		one := s.validateCoding(req, c, prefixFor(FormCodeableConcept, i))
 		out.Issues = append(out.Issues, one.issues...)
 		out.CausedByUnknownSystem = append(out.CausedByUnknownSystem, one.unknown...)
+		out.UnknownSystems = append(out.UnknownSystems, one.unknownInfo...)
 		if one.valid() && firstValid == nil {
 			firstValid = one
 		}
 	}
 	if firstValid != nil {
 		out.Result = true
-		out.UnknownSystems, out.CausedByUnknownSystem = out.CausedByUnknownSystem, nil
+		out.UnknownSystems, out.CausedByUnknownSystem = append(out.UnknownSystems, out.CausedByUnknownSystem...), nil
 		out.Code, out.System, out.Version, out.Display, out.Inactive = firstValid.code, firstValid.system, firstValid.version, firstValid.display, firstValid.inactive
 		// The other codings' errors do not make the concept invalid; report them as warnings.
 		for i := range out.Issues {
@@ -131,7 +132,8 @@ type codingOutcome struct {
 	code, system, version, display string
 	inactive                       *bool
 	issues                         []Issue
-	unknown                        []string
+	unknown                        []string // caused the failure
+	unknownInfo                    []string // did not
 }
 
 func (o *codingOutcome) valid() bool {
@@ -145,7 +147,7 @@ func (o *codingOutcome) valid() bool {
 
 func (o *codingOutcome) result() *ValidateResult {
 	return &ValidateResult{Result: o.valid(), Code: o.code, System: o.system, Version: o.version, Display: o.display,
-		Inactive: o.inactive, Issues: o.issues, CausedByUnknownSystem: o.unknown}
+		Inactive: o.inactive, Issues: o.issues, CausedByUnknownSystem: o.unknown, UnknownSystems: o.unknownInfo}
 }
 
 func (o *codingOutcome) add(sev, code, txType, id, expr, format string, args ...any) {
@@ -168,10 +170,17 @@ func prefixFor(form InputForm, i int) string {
 func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) *codingOutcome {
 	o := &codingOutcome{code: c.Code, system: c.System}
 	notInVS := func() {
-		if req.ValueSet != "" {
-			o.add("error", "code-invalid", "not-in-vs", "None_of_the_provided_codes_are_in_the_value_set_one", prefix+"code",
-				"The provided code '%s#%s' was not found in the value set '%s'", c.System, c.Code, req.ValueSet)
+		if req.ValueSet == "" {
+			return
 		}
+		// Within a CodeableConcept, one coding outside the value set is only
+		// information: the concept fails as a whole (TX_GENERAL_CC_ERROR_MESSAGE).
+		sev, txType := "error", "not-in-vs"
+		if req.Form == FormCodeableConcept {
+			sev, txType = "information", "this-code-not-in-vs"
+		}
+		o.add(sev, "code-invalid", txType, "None_of_the_provided_codes_are_in_the_value_set_one", prefix+"code",
+			"The provided code '%s#%s' was not found in the value set '%s'", c.System, c.Code, req.ValueSet)
 	}
 	if c.System == "" {
 		o.add("error", "invalid", "invalid-data", "Coding_has_no_system__cannot_validate", prefix+"system",
@@ -190,7 +199,13 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		notInVS()
 		o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
 			"A definition for CodeSystem '%s' could not be found, so the code cannot be validated", c.System)
-		o.unknown = append(o.unknown, c.System)
+		if req.ValueSet != "" {
+			// Not in the value set whatever the system holds: the unknown
+			// system did not cause the failure.
+			o.unknownInfo = append(o.unknownInfo, c.System)
+		} else {
+			o.unknown = append(o.unknown, c.System)
+		}
 		return o
 	}
 	if c.System != SystemURL {
