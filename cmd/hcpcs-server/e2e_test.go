@@ -1,0 +1,69 @@
+package main
+
+import (
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hcpcs-server/hcpcs-server/internal/testenv"
+)
+
+// TestNodeClients checks the server with off-the-shelf FHIR tooling from npm
+// (testdata/js): every kind of resource it serves must pass the `fhir`
+// package's R4 validator, and fhir-kit-client must be able to use it. It
+// needs node and testdata/js/node_modules, which `make test` installs with
+// `npm ci --prefix testdata/js`.
+func TestNodeClients(t *testing.T) {
+	root := testenv.RepoRoot(t)
+	jsDir := filepath.Join(root, "testdata", "js")
+	node, err := exec.LookPath("node")
+	require.NoError(t, err, "node (>= 20) is needed for the npm FHIR clients in testdata/js; install it, then run `make test`")
+	for _, pkg := range []string{"fhir", "fhir-kit-client"} {
+		_, err := os.Stat(filepath.Join(jsDir, "node_modules", pkg, "package.json"))
+		require.NoErrorf(t, err, "testdata/js/node_modules/%s is missing: run `make test`, or `npm ci --prefix testdata/js` before `go test`", pkg)
+	}
+
+	base := startSuiteServer(t)
+	q := url.QueryEscape
+	const hcpcs = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+	const allHCPCS = "http://terminology.hl7.org/ValueSet/v3-HealthCareCommonProcedureCodingSystem"
+	resources := []string{
+		base + "/metadata",
+		base + "/metadata?mode=terminology",
+		// The full CodeSystem: every concept, designation and property.
+		base + "/CodeSystem/hcpcs-2025-10",
+		// A search Bundle of subsetted resources.
+		base + "/CodeSystem?url=" + q(hcpcs) + "&_summary=true",
+		// $lookup Parameters with designation and property parts.
+		base + "/CodeSystem/$lookup?system=" + q(hcpcs) + "&code=G0124&property=*",
+		// $validate-code Parameters with issues: an inactive code with a wrong display.
+		base + "/CodeSystem/$validate-code?url=" + q(hcpcs) + "&code=A9155&display=Saliva",
+		// Not in the value set, unknown code.
+		base + "/ValueSet/$validate-code?url=" + q(allHCPCS) + "&system=" + q(hcpcs) + "&code=E0114X",
+		// Error OperationOutcomes (404).
+		base + "/CodeSystem/hcpcs-1999-01",
+		base + "/CodeSystem/$lookup?system=" + q(hcpcs) + "&code=A9998",
+		// A supplementary CodeSystem (lab certification codes have parents).
+		base + "/CodeSystem/hcpcs-lab-certification",
+		base + "/ValueSet/v3-HealthCareCommonProcedureCodingSystem",
+	}
+
+	validate := exec.CommandContext(t.Context(), node, append([]string{filepath.Join(jsDir, "validate.js")}, resources...)...)
+	validate.Dir = jsDir
+	out, err := validate.CombinedOutput()
+	t.Logf("node validate.js:\n%s", out)
+	require.NoError(t, err, "the fhir package's R4 validator found errors in resources the server serves (see the log above)")
+	require.Contains(t, string(out), "validate: 11 valid, 0 invalid")
+
+	client := exec.CommandContext(t.Context(), node, filepath.Join(jsDir, "client.js"), base)
+	client.Dir = jsDir
+	out, err = client.CombinedOutput()
+	t.Logf("node client.js:\n%s", out)
+	require.NoError(t, err, "fhir-kit-client checks failed (see the log above)")
+	require.True(t, strings.Contains(string(out), "client: 5 passed, 0 failed"), "unexpected client summary")
+}
