@@ -27,7 +27,7 @@ func (s *Server) codeSystemOrOp(c *gin.Context) error {
 	if strings.HasPrefix(id, "$") {
 		return notFound("not-found", fmt.Sprintf("Operation %s is not supported on CodeSystem; supported: $lookup, $validate-code.", id))
 	}
-	if c.Request.Method != http.MethodGet {
+	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		return newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "", "CodeSystem resources are read-only.")
 	}
 	snap := s.cfg.Data.Snapshot()

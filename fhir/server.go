@@ -70,6 +70,12 @@ func (s *Server) Register(e *gin.Engine) {
 	g.GET("/ValueSet/:id", s.wrap(s.valueSetOrOp))
 	g.POST("/ValueSet/:id", s.wrap(s.valueSetOrOp))
 	g.GET("/ValueSet/:id/:op", s.wrap(s.valueSetInstanceOp))
+	// HEAD of the readable resources: net/http drops the body.
+	g.HEAD("/metadata", s.wrap(s.metadata))
+	g.HEAD("/CodeSystem", s.wrap(s.searchCodeSystems))
+	g.HEAD("/CodeSystem/:id", s.wrap(s.codeSystemOrOp))
+	g.HEAD("/ValueSet", s.wrap(s.searchValueSets))
+	g.HEAD("/ValueSet/:id", s.wrap(s.valueSetOrOp))
 	g.POST("/ValueSet/:id/:op", s.wrap(s.valueSetInstanceOp))
 }
 

@@ -32,7 +32,7 @@ func (s *Server) valueSetOrOp(c *gin.Context) error {
 	if strings.HasPrefix(id, "$") {
 		return notFound("not-found", fmt.Sprintf("Operation %s is not supported on ValueSet; supported: $validate-code.", id))
 	}
-	if c.Request.Method != http.MethodGet {
+	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		return newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "", "ValueSet resources are read-only.")
 	}
 	i, err := valueSetIndex(id)
