@@ -18,6 +18,9 @@ type Snapshot struct {
 
 	suppOnce    sync.Once
 	supplements []*CodeTable
+
+	fingerprintOnce sync.Once
+	fingerprint     string
 }
 
 // NewSnapshot validates and indexes a set of releases. Two releases with the

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,8 +19,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/hcpcs-server/hcpcs-server/cache"
 	"github.com/hcpcs-server/hcpcs-server/fhir"
 	"github.com/hcpcs-server/hcpcs-server/terminology"
 )
@@ -31,6 +34,13 @@ type serveConfig struct {
 	redis   string
 	baseURL string
 	version string // force the version when exactly one release is read
+
+	// The response cache (cache/doc.go).
+	cacheSize    int64         // bytes of the in-process tier; 0 disables it
+	cacheTTL     time.Duration // expiry of entries in both tiers
+	redisPrefix  string        // namespace of the keys in Redis
+	redisTimeout time.Duration // deadline of each Redis read
+	redisOps     []string      // operations whose answers go to Redis
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -40,11 +50,31 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		}
 		return def
 	}
+	var envErr error
+	envDuration := func(name string, def time.Duration) time.Duration {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil && envErr == nil {
+			envErr = fmt.Errorf("%s=%q: %v", name, v, err)
+		}
+		return d
+	}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", env("HCPCS_LISTEN", ":8080"), "address to serve on (HCPCS_LISTEN)")
 	data := fs.String("data", env("HCPCS_DATA", "./data"), "comma-separated release sources: CMS ZIP, ANWEB .txt/.xlsx/.csv, or directories (HCPCS_DATA)")
-	redis := fs.String("redis", env("REDIS_URL", ""), "redis://host:port/db; empty: in-process cache only (REDIS_URL)")
+	redis := fs.String("redis", env("REDIS_URL", ""), "Redis of the shared response cache: redis://[user:pw@]host:port/db, rediss://…, "+
+		"redis-sentinel://h1:p1,h2:p2/db?master=name, redis-cluster://h1:p1,h2:p2 or h1:p1,h2:p2; empty: in-process cache only (REDIS_URL)")
+	cacheSize := fs.String("cache-size", env("HCPCS_CACHE_SIZE", "256MiB"), "size of the in-process response cache, e.g. 256MiB; 0 disables it (HCPCS_CACHE_SIZE)")
+	cacheTTL := fs.Duration("cache-ttl", envDuration("HCPCS_CACHE_TTL", 24*time.Hour), "how long cached responses live, in both tiers (HCPCS_CACHE_TTL)")
+	redisPrefix := fs.String("redis-prefix", env("HCPCS_REDIS_PREFIX", "hcpcs:"), "prefix of every Redis key, to share one Redis safely (HCPCS_REDIS_PREFIX)")
+	redisTimeout := fs.Duration("redis-timeout", envDuration("HCPCS_REDIS_TIMEOUT", cache.DefaultTimeout),
+		"deadline of each Redis read; a slower Redis is served around (HCPCS_REDIS_TIMEOUT)")
+	redisOps := fs.String("redis-ops", env("HCPCS_REDIS_OPS", strings.Join(fhir.DefaultSharedOps, ",")),
+		"operations whose responses go to Redis: any of "+strings.Join(fhir.CacheOps, ", ")+"; the others stay in process (HCPCS_REDIS_OPS)")
 	baseURL := fs.String("base-url", env("HCPCS_BASE_URL", ""), "public base URL of the FHIR API, e.g. https://tx.example.org/fhir (HCPCS_BASE_URL)")
 	ver := fs.String("release-version", env("HCPCS_RELEASE_VERSION", ""), "YYYY-MM of the release when --data is a single file whose name does not say (HCPCS_RELEASE_VERSION)")
 	if err := fs.Parse(args); err != nil {
@@ -57,7 +87,34 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		fmt.Fprintf(stderr, "serve: unexpected arguments %q\n", fs.Args())
 		return nil, errUsage
 	}
-	cfg := &serveConfig{listen: *listen, redis: *redis, baseURL: *baseURL, version: *ver}
+	if envErr != nil {
+		fmt.Fprintln(stderr, "serve:", envErr)
+		return nil, errUsage
+	}
+	cfg := &serveConfig{listen: *listen, redis: *redis, baseURL: *baseURL, version: *ver,
+		cacheTTL: *cacheTTL, redisPrefix: *redisPrefix, redisTimeout: *redisTimeout}
+	var err error
+	if cfg.cacheSize, err = cache.ParseSize(*cacheSize); err != nil {
+		fmt.Fprintln(stderr, "serve: --cache-size:", err)
+		return nil, errUsage
+	}
+	if cfg.cacheTTL <= 0 || cfg.redisTimeout <= 0 {
+		fmt.Fprintln(stderr, "serve: --cache-ttl and --redis-timeout must be positive")
+		return nil, errUsage
+	}
+	for _, op := range strings.Split(*redisOps, ",") {
+		if op = strings.TrimSpace(op); op == "" {
+			continue
+		}
+		if !slices.Contains(fhir.CacheOps, op) {
+			fmt.Fprintf(stderr, "serve: --redis-ops: unknown operation %q; known: %s\n", op, strings.Join(fhir.CacheOps, ", "))
+			return nil, errUsage
+		}
+		cfg.redisOps = append(cfg.redisOps, op)
+	}
+	if cfg.redisOps == nil {
+		cfg.redisOps = []string{}
+	}
 	for _, d := range strings.Split(*data, ",") {
 		if d = strings.TrimSpace(d); d != "" {
 			cfg.data = append(cfg.data, d)
@@ -100,22 +157,32 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		log.Info("release loaded", "version", r.Version, "codes", n.Entries, "procedures", n.Procedures, "modifiers", n.Modifiers, "sources", r.Sources)
 	}
 	log.Info("data loaded", "releases", len(snap.Releases()), "latest", snap.Latest().Version, "took", time.Since(start).String())
+	fpStart := time.Now()
+	log.Info("data fingerprint", "fingerprint", snap.Fingerprint(), "took", time.Since(fpStart).String())
 	store := terminology.NewStore(snap)
-	if cfg.redis != "" {
-		log.Warn("--redis is set but this build has no Redis cache yet; serving without it", "redis", cfg.redis)
-	}
 
 	registry := prometheus.NewRegistry()
-	registry.MustRegister(prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := newHTTPMetrics(registry)
 
+	rcache, err := newResponseCache(ctx, cfg, log, registry)
+	if err != nil {
+		return err
+	}
+	defer rcache.close()
+
 	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), Logger: log})
-	engine := api.NewEngine(metrics.middleware)
+	responses := api.NewResponseCache(rcache.config)
+	engine := api.NewEngine(metrics.middleware, responses.Handler)
 	engine.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	engine.GET("/readyz", func(c *gin.Context) {
 		s := store.Snapshot()
-		c.JSON(http.StatusOK, gin.H{"status": "ready", "versions": s.Versions(), "latest": s.Latest().Version,
-			"loadedAt": s.LoadedAt().Format(time.RFC3339), "redis": "not configured"})
+		body := gin.H{"status": "ready", "versions": s.Versions(), "latest": s.Latest().Version,
+			"loadedAt": s.LoadedAt().Format(time.RFC3339), "fingerprint": s.Fingerprint()}
+		rcache.ready(c.Request.Context(), body)
+		// Redis being down does not make the server unready: it serves
+		// without it (fail-open).
+		c.JSON(http.StatusOK, body)
 	})
 	engine.GET("/metrics", gin.WrapH(promhttp.HandlerFor(registry, promhttp.HandlerOpts{})))
 
@@ -153,8 +220,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 					log.Error("reload failed; still serving the previous data", "err", err)
 					continue
 				}
+				// Fingerprint before the swap, so that no request waits
+				// for it; new data means new cache keys.
+				fp := next.Fingerprint()
 				store.Swap(next)
-				log.Info("reloaded", "versions", next.Versions())
+				log.Info("reloaded", "versions", next.Versions(), "fingerprint", fp)
 			}
 		}
 	}()
@@ -172,10 +242,86 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	responses.Wait() // let the last cache writes reach Redis
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// responseCache holds the tiers of the response cache built from the
+// flags: an in-process LRU and, with --redis, Redis.
+type responseCache struct {
+	config fhir.CacheConfig
+	local  *cache.Local
+	redis  *cache.Redis
+}
+
+func newResponseCache(ctx context.Context, cfg *serveConfig, log *slog.Logger, reg prometheus.Registerer) (*responseCache, error) {
+	m := cache.NewMetrics(reg)
+	responses := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hcpcs_cache_responses_total",
+		Help: "Responses by cache operation (lookup, validate-code, read, search, other) and X-Cache value."}, []string{"op", "x_cache"})
+	reg.MustRegister(responses)
+	rc := &responseCache{config: fhir.CacheConfig{
+		Observe:   func(op, x string) { responses.WithLabelValues(op, x).Inc() },
+		SharedOps: cfg.redisOps,
+	}}
+	if cfg.cacheSize > 0 {
+		rc.local = cache.NewLocal(cfg.cacheSize, cfg.cacheTTL, m)
+		rc.config.Local = rc.local
+	}
+	if cfg.redis == "" {
+		log.Info("response cache", "local_bytes", cfg.cacheSize, "ttl", cfg.cacheTTL.String(), "redis", "not configured")
+		return rc, nil
+	}
+	cache.RouteClientLogs(log, cache.DefaultLogEvery)
+	red, err := cache.New(cache.Config{URL: cfg.redis, Prefix: cfg.redisPrefix, TTL: cfg.cacheTTL, Timeout: cfg.redisTimeout,
+		Logger: log, Metrics: m})
+	if err != nil {
+		return nil, fmt.Errorf("--redis: %w", err)
+	}
+	rc.redis, rc.config.Shared = red, red
+	st := red.State()
+	attrs := []any{"local_bytes", cfg.cacheSize, "ttl", cfg.cacheTTL.String(), "redis", cache.Redact(cfg.redis),
+		"mode", string(st.Mode), "prefix", cfg.redisPrefix, "timeout", cfg.redisTimeout.String(), "redis_ops", cfg.redisOps}
+	// A Redis that does not answer now is not fatal: the server serves
+	// without it, and the circuit breaker's probe picks it up later.
+	pingCtx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := red.Ping(pingCtx); err != nil {
+		log.Warn("response cache: Redis does not answer; serving without it until it does", append(attrs, "err", err)...)
+	} else {
+		log.Info("response cache", attrs...)
+	}
+	return rc, nil
+}
+
+// ready adds the cache's state to the /readyz body.
+func (rc *responseCache) ready(ctx context.Context, body gin.H) {
+	if rc.local != nil {
+		body["localCache"] = gin.H{"entries": rc.local.Len(), "bytes": rc.local.Bytes()}
+	}
+	if rc.redis == nil {
+		body["redis"] = "not configured"
+		return
+	}
+	// Ping reports an open circuit without calling Redis, and a failed
+	// ping opens it.
+	pingCtx, cancel := context.WithTimeout(ctx, time.Second)
+	err := rc.redis.Ping(pingCtx)
+	cancel()
+	st := rc.redis.State()
+	body["redis"] = "up"
+	if err != nil || !st.Up {
+		body["redis"] = "down"
+	}
+	body["redisDetail"] = st
+}
+
+func (rc *responseCache) close() {
+	if rc.redis != nil {
+		_ = rc.redis.Close()
+	}
 }
 
 // httpMetrics counts requests by route and status.

@@ -1,0 +1,397 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redis/go-redis/v9/maintnotifications"
+)
+
+// ErrUnavailable is returned without calling Redis while the circuit
+// breaker is open.
+var ErrUnavailable = errors.New("cache: redis unavailable (circuit open)")
+
+// Defaults of Config.
+const (
+	DefaultTimeout          = 50 * time.Millisecond
+	DefaultCompressMin      = 32 << 10
+	DefaultFailureThreshold = 3
+	DefaultProbeInterval    = time.Second
+	DefaultLogEvery         = 10 * time.Second
+)
+
+// Config configures the Redis tier. Zero fields take the defaults above.
+type Config struct {
+	// URL selects the server and topology; see ParseURL.
+	URL string
+	// Prefix namespaces every key, so that one Redis can serve several
+	// deployments (and tests) side by side.
+	Prefix string
+	// TTL is the expiry of every entry written. It must be positive.
+	TTL time.Duration
+	// Timeout bounds every read and ping, including connecting and queueing
+	// for a pooled connection: a slow Redis costs a request at most this.
+	Timeout time.Duration
+	// WriteTimeout bounds writes, which run off the request path; default
+	// ten times Timeout.
+	WriteTimeout time.Duration
+	// CompressMin is the size from which values are gzip'd (when that
+	// saves at least an eighth); negative: never.
+	CompressMin int
+	// FailureThreshold consecutive failed calls open the circuit breaker.
+	FailureThreshold int
+	// ProbeInterval is how often an open circuit pings Redis to close again.
+	ProbeInterval time.Duration
+	// LogEvery is the least time between two logged errors; the ones in
+	// between are counted and reported with the next.
+	LogEvery time.Duration
+	Logger   *slog.Logger
+	Metrics  *Metrics
+}
+
+// Redis is the shared tier: a fail-open client for one Redis server,
+// Sentinel group or Cluster. Every call has a short deadline; failures are
+// counted, logged with rate limiting and fed to a circuit breaker which,
+// once open, answers ErrUnavailable at once while a background probe pings
+// Redis until it answers. It never calls FLUSHALL or FLUSHDB.
+//
+// Values are checked and, when large, compressed (see frame). Values
+// returned by Get are fresh and may be kept.
+type Redis struct {
+	client redis.UniversalClient
+	mode   Mode
+	addrs  []string
+	cfg    Config
+	m      *Metrics
+	log    *slog.Logger
+	errLog limitedLog
+
+	failures atomic.Int32
+	open     atomic.Bool
+	lastErr  atomic.Pointer[string]
+
+	mu     sync.Mutex // guards closed and the start of probes
+	closed bool
+	done   chan struct{}
+	wg     sync.WaitGroup
+}
+
+// New returns the Redis tier for cfg. It does not connect: the first call
+// (or Ping) does.
+func New(cfg Config) (*Redis, error) {
+	opts, mode, err := ParseURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.TTL <= 0 {
+		return nil, fmt.Errorf("cache: TTL must be positive, not %v", cfg.TTL)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = 10 * cfg.Timeout
+	}
+	if cfg.CompressMin == 0 {
+		cfg.CompressMin = DefaultCompressMin
+	}
+	if cfg.FailureThreshold <= 0 {
+		cfg.FailureThreshold = DefaultFailureThreshold
+	}
+	if cfg.ProbeInterval <= 0 {
+		cfg.ProbeInterval = DefaultProbeInterval
+	}
+	if cfg.LogEvery <= 0 {
+		cfg.LogEvery = DefaultLogEvery
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(nil)
+	}
+	// Deadlines come from each call's context. go-redis must neither retry
+	// (a retry doubles the worst case) nor wait longer than a call may.
+	opts.ContextTimeoutEnabled = true
+	opts.MaxRetries = -1
+	opts.DialerRetries = 1
+	opts.DialTimeout = cfg.WriteTimeout
+	opts.ReadTimeout = cfg.WriteTimeout
+	opts.WriteTimeout = cfg.WriteTimeout
+	opts.PoolTimeout = cfg.Timeout
+	opts.DisableIdentity = true // no CLIENT SETINFO round trip on connect
+	opts.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
+	log := cfg.Logger.With("component", "redis-cache", "mode", string(mode), "addrs", opts.Addrs)
+	r := &Redis{
+		client: redis.NewUniversalClient(opts),
+		mode:   mode,
+		addrs:  opts.Addrs,
+		cfg:    cfg,
+		m:      cfg.Metrics,
+		log:    log,
+		errLog: limitedLog{log: log, every: cfg.LogEvery},
+		done:   make(chan struct{}),
+	}
+	return r, nil
+}
+
+// Get returns the value under key: (nil, nil) when there is none, and an
+// error (wrapping ErrCorrupt for a value that does not check out) when
+// Redis cannot answer. Either way the caller computes the response.
+func (r *Redis) Get(ctx context.Context, key string) ([]byte, error) {
+	if !r.allow("get") {
+		r.m.redisMiss.Inc()
+		return nil, ErrUnavailable
+	}
+	cctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	start := time.Now()
+	s, err := r.client.Get(cctx, r.cfg.Prefix+key).Result()
+	cancel()
+	r.m.redisGetTiming.Observe(time.Since(start).Seconds())
+	switch {
+	case errors.Is(err, redis.Nil):
+		r.succeeded()
+		r.m.redisMiss.Inc()
+		return nil, nil
+	case err != nil:
+		r.m.redisMiss.Inc()
+		r.failed(ctx, "get", err)
+		return nil, err
+	}
+	r.succeeded()
+	v, err := unframe([]byte(s))
+	if err != nil {
+		r.m.redisMiss.Inc()
+		r.m.redisErrors.WithLabelValues("get", "corrupt").Inc()
+		r.errLog.warn("redis entry ignored; it will be overwritten", "key", r.cfg.Prefix+key, "err", err)
+		return nil, err
+	}
+	r.m.redisHit.Inc()
+	return v, nil
+}
+
+// Set stores value under key with the configured TTL, replacing whatever
+// is there.
+func (r *Redis) Set(ctx context.Context, key string, value []byte) error {
+	if !r.allow("set") {
+		return ErrUnavailable
+	}
+	b := frame(value, r.cfg.CompressMin)
+	if b == nil {
+		return fmt.Errorf("cache: value of %d bytes is too large", len(value))
+	}
+	cctx, cancel := context.WithTimeout(ctx, r.cfg.WriteTimeout)
+	start := time.Now()
+	err := r.client.Set(cctx, r.cfg.Prefix+key, b, r.cfg.TTL).Err()
+	cancel()
+	r.m.redisSetTiming.Observe(time.Since(start).Seconds())
+	if err != nil {
+		r.failed(ctx, "set", err)
+		return err
+	}
+	r.succeeded()
+	return nil
+}
+
+// Ping checks Redis now. A failed Ping is taken as proof that Redis is
+// down: it opens the circuit at once. With the circuit open it returns
+// ErrUnavailable without calling Redis; the probe is already running.
+func (r *Redis) Ping(ctx context.Context) error {
+	if !r.allow("ping") {
+		return ErrUnavailable
+	}
+	cctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	start := time.Now()
+	err := r.client.Ping(cctx).Err()
+	cancel()
+	r.m.redisLatency.WithLabelValues("ping").Observe(time.Since(start).Seconds())
+	if err != nil {
+		if ctx.Err() == nil {
+			r.m.redisErrors.WithLabelValues("ping", errorKind(err)).Inc()
+			r.setLastErr(err)
+			r.trip(err)
+		}
+		return err
+	}
+	r.succeeded()
+	return nil
+}
+
+// State describes the Redis tier for /readyz.
+type State struct {
+	Mode  Mode     `json:"mode"`
+	Addrs []string `json:"addrs"`
+	// Up is false while the circuit is open.
+	Up bool `json:"up"`
+	// LastError is the last failure seen, if any.
+	LastError string `json:"lastError,omitempty"`
+}
+
+// State reports the breaker's view of Redis without calling it.
+func (r *Redis) State() State {
+	st := State{Mode: r.mode, Addrs: r.addrs, Up: !r.open.Load()}
+	if e := r.lastErr.Load(); e != nil {
+		st.LastError = *e
+	}
+	return st
+}
+
+// Close stops the probe and closes the connections.
+func (r *Redis) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	close(r.done)
+	r.mu.Unlock()
+	r.wg.Wait()
+	return r.client.Close()
+}
+
+// allow reports whether a call may go to Redis (the circuit is closed).
+func (r *Redis) allow(op string) bool {
+	if r.open.Load() {
+		r.m.redisSkipped.WithLabelValues(op).Inc()
+		return false
+	}
+	return true
+}
+
+func (r *Redis) succeeded() {
+	if r.failures.Load() != 0 {
+		r.failures.Store(0)
+	}
+}
+
+// failed records a failed call. A call cancelled by its caller is not
+// Redis's fault and is not counted. An error reply (WRONGTYPE, OOM, …)
+// shows that Redis is up: it is counted and logged but does not count
+// towards opening the circuit.
+func (r *Redis) failed(parent context.Context, op string, err error) {
+	if parent.Err() != nil {
+		return
+	}
+	kind := errorKind(err)
+	r.m.redisErrors.WithLabelValues(op, kind).Inc()
+	r.setLastErr(err)
+	r.errLog.warn("redis call failed; serving without it", "op", op, "kind", kind, "err", err)
+	var reply redis.Error
+	if errors.As(err, &reply) && !isTimeout(err) {
+		return
+	}
+	if int(r.failures.Add(1)) >= r.cfg.FailureThreshold {
+		r.trip(err)
+	}
+}
+
+func (r *Redis) setLastErr(err error) {
+	s := err.Error()
+	r.lastErr.Store(&s)
+}
+
+// trip opens the circuit and starts the probe, once.
+func (r *Redis) trip(cause error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed || !r.open.CompareAndSwap(false, true) {
+		return
+	}
+	r.m.circuitOpen.Set(1)
+	r.log.Warn("redis unavailable: circuit open, serving without it and probing", "err", cause, "probe_every", r.cfg.ProbeInterval.String())
+	r.wg.Add(1)
+	go r.probe()
+}
+
+// probe pings Redis every ProbeInterval until it answers, then closes the
+// circuit.
+func (r *Redis) probe() {
+	defer r.wg.Done()
+	t := time.NewTicker(r.cfg.ProbeInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.done:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), r.cfg.Timeout)
+		start := time.Now()
+		err := r.client.Ping(ctx).Err()
+		cancel()
+		r.m.redisLatency.WithLabelValues("ping").Observe(time.Since(start).Seconds())
+		if err != nil {
+			r.m.redisErrors.WithLabelValues("ping", errorKind(err)).Inc()
+			r.setLastErr(err)
+			continue
+		}
+		r.failures.Store(0)
+		r.open.Store(false)
+		r.m.circuitOpen.Set(0)
+		r.log.Info("redis is back: circuit closed")
+		return
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+func errorKind(err error) string {
+	if isTimeout(err) {
+		return "timeout"
+	}
+	return "error"
+}
+
+// limitedLog logs at most one line per interval and reports how many it
+// held back, so that an outage at a thousand requests a second logs a line
+// every few seconds, not a thousand.
+type limitedLog struct {
+	log   *slog.Logger
+	every time.Duration
+
+	mu         sync.Mutex
+	next       time.Time
+	suppressed int
+}
+
+func (l *limitedLog) warn(msg string, args ...any) {
+	l.mu.Lock()
+	now := time.Now()
+	if now.Before(l.next) {
+		l.suppressed++
+		l.mu.Unlock()
+		return
+	}
+	n := l.suppressed
+	l.suppressed, l.next = 0, now.Add(l.every)
+	l.mu.Unlock()
+	if n > 0 {
+		args = append(args, "suppressed", n)
+	}
+	l.log.Warn(msg, args...)
+}
+
+// RouteClientLogs sends go-redis's own log lines (dial and pool errors,
+// which it otherwise prints to stderr on every failed connection) to log,
+// rate-limited like the cache's. go-redis has one logger per process, so
+// only the main program calls this.
+func RouteClientLogs(log *slog.Logger, every time.Duration) {
+	redis.SetLogger(&clientLogger{l: &limitedLog{log: log.With("component", "go-redis"), every: every}})
+}
+
+type clientLogger struct{ l *limitedLog }
+
+func (c *clientLogger) Printf(_ context.Context, format string, v ...any) {
+	c.l.warn(fmt.Sprintf(format, v...))
+}

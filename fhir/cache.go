@@ -1,0 +1,792 @@
+package fhir
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology"
+)
+
+// SharedCache is the tier every replica shares (Redis: cache.Redis). Get
+// returns (nil, nil) on a miss; an error is a miss as well. An
+// implementation bounds its own latency, never fails loudly, and is safe for
+// concurrent use. Values are opaque to it.
+type SharedCache interface {
+	Get(ctx context.Context, key string) ([]byte, error)
+	Set(ctx context.Context, key string, value []byte) error
+}
+
+// LocalCache is the in-process tier (cache.Local): bounded, safe for
+// concurrent use, and sharing values rather than copying them.
+type LocalCache interface {
+	Get(key string) ([]byte, bool)
+	Set(key string, value []byte)
+}
+
+// CacheConfig configures the response cache. With neither tier set the
+// middleware still adds ETag and Cache-Control and answers conditional
+// requests; every cacheable response is then a miss.
+type CacheConfig struct {
+	Local  LocalCache  // nil: no in-process tier
+	Shared SharedCache // nil: no Redis
+	// Observe, when set, is told the outcome of every request: the
+	// operation (lookup, validate-code, read, search, other) and the X-Cache
+	// value. serve.go counts them.
+	Observe func(op, xcache string)
+	// MaxPendingWrites bounds the writes to Shared in flight; when Redis is
+	// slow, writes beyond it are dropped rather than queued. Default 64.
+	MaxPendingWrites int
+	// SharedOps are the operations whose answers also go to Shared; nil
+	// means DefaultSharedOps. Known: lookup, validate-code, read, search.
+	// The others stay in process.
+	SharedOps []string
+}
+
+// DefaultSharedOps are the operations whose answers go to Redis by default.
+// Measured (cache/doc.go): only the CodeSystem read, and only while this
+// process has not rendered that release (a Redis hit of 1–20 ms against
+// about 125 ms of rendering). $validate-code computes faster than a Redis
+// hit even on loopback. $lookup computes in 90–125 µs, only 30–100 µs more
+// than a loopback Redis hit: less than the round trip to a Redis across a
+// network, so it too stays in process unless Redis is close (--redis-ops
+// read,lookup).
+var DefaultSharedOps = []string{opRead}
+
+// CacheOps are the operation names of SharedOps and of Observe.
+var CacheOps = []string{opLookup, opValidate, opRead, opSearch}
+
+// X-Cache values (docs/contract.md).
+const (
+	xCacheHitLocal = "hit-local"
+	xCacheHitRedis = "hit-redis"
+	xCacheMiss     = "miss"
+	xCacheBypass   = "bypass"
+)
+
+// HTTP caching headers added to cacheable 200 responses that do not set
+// their own. The data changes only on a reload, at most a few times a
+// quarter; an hour bounds how long a client may keep an answer for the
+// latest version after a new release is loaded.
+const (
+	defaultCacheControl = "public, max-age=3600"
+	defaultVary         = "Accept, Accept-Encoding"
+)
+
+// The operations the cache knows; "" is bypass.
+const (
+	opLookup   = "lookup"
+	opValidate = "validate-code"
+	opRead     = "read"
+	opSearch   = "search"
+)
+
+// policyFor classifies a request by its route: the cache operation, or ""
+// for bypass. Bypassed: /metadata (it reports when this process loaded its
+// data, which differs between replicas, and is cheap to build), $versions,
+// unknown operations, writes and unmatched routes.
+func policyFor(c *gin.Context) string {
+	get := c.Request.Method == http.MethodGet
+	switch c.FullPath() {
+	case "/fhir/CodeSystem/:id":
+		switch id := c.Param("id"); {
+		case id == "$lookup":
+			return opLookup
+		case id == "$validate-code":
+			return opValidate
+		case get && !strings.HasPrefix(id, "$"):
+			return opRead
+		}
+	case "/fhir/CodeSystem/:id/:op":
+		switch c.Param("op") {
+		case "$lookup":
+			return opLookup
+		case "$validate-code":
+			return opValidate
+		}
+	case "/fhir/ValueSet/:id":
+		switch id := c.Param("id"); {
+		case id == "$validate-code":
+			return opValidate
+		case get && !strings.HasPrefix(id, "$"):
+			return opSearch // a small resource built per request, like a search
+		}
+	case "/fhir/ValueSet/:id/:op":
+		if c.Param("op") == "$validate-code" {
+			return opValidate
+		}
+	case "/fhir/CodeSystem", "/fhir/CodeSystem/_search", "/fhir/ValueSet":
+		return opSearch
+	}
+	return ""
+}
+
+// ResponseCache is the two-tier response cache middleware. See
+// cache/doc.go for the design.
+//
+// Keys hold the data fingerprint, so a reload never serves an answer from
+// other data. Only 200 and 404 answers are stored: both are fully
+// determined by the request and the data. 404 (an unknown code, version or
+// resource) is kept in process only: it is cheap to compute, and keeping it
+// out of Redis stops junk requests from filling the shared tier. 400, 405,
+// 406, 413, 415, 422 depend on how a request is malformed, are cheap, and
+// are not stored; 5xx never are.
+//
+// A request's Cache-Control (no-cache, no-store) is ignored: a cached
+// answer is, by construction of the key, the one the handler would compute
+// now, so revalidating it cannot give a fresher answer and would only let
+// clients defeat the cache.
+type ResponseCache struct {
+	s       *Server
+	cfg     CacheConfig
+	shared  map[string]bool // operations that use cfg.Shared
+	flights singleflight.Group
+	writes  sync.WaitGroup
+	pending chan struct{}
+	errLog  rateLimitedLog
+	fp      atomic.Pointer[snapshotFingerprint]
+	warm    warmReads
+}
+
+type snapshotFingerprint struct {
+	snap *terminology.Snapshot
+	fp   string
+}
+
+// NewResponseCache returns the response cache of this API. Install its
+// Handler with NewEngine.
+func (s *Server) NewResponseCache(cfg CacheConfig) *ResponseCache {
+	if cfg.MaxPendingWrites <= 0 {
+		cfg.MaxPendingWrites = 64
+	}
+	ops := cfg.SharedOps
+	if ops == nil {
+		ops = DefaultSharedOps
+	}
+	rc := &ResponseCache{s: s, cfg: cfg, shared: map[string]bool{}, pending: make(chan struct{}, cfg.MaxPendingWrites),
+		errLog: rateLimitedLog{log: s.log, every: 10 * time.Second}}
+	if cfg.Shared != nil {
+		for _, op := range ops {
+			rc.shared[op] = true
+		}
+	}
+	return rc
+}
+
+// Wait blocks until the writes to the shared tier started so far are done:
+// at shutdown, and in tests.
+func (rc *ResponseCache) Wait() { rc.writes.Wait() }
+
+// Handler is the gin middleware.
+func (rc *ResponseCache) Handler(c *gin.Context) {
+	op := policyFor(c)
+	if op == "" {
+		rc.bypass(c, "other")
+		return
+	}
+	if op == opRead && rc.cfg.Local == nil && (!rc.shared[op] || rc.skipShared(c, op)) {
+		// Nothing would store this read: let the handler stream its kept
+		// rendering (and answer conditionals) rather than buffer 15 MB.
+		c.Header("X-Cache", xCacheMiss)
+		rc.observe(op, xCacheMiss)
+		c.Next()
+		return
+	}
+	fp := rc.fingerprint()
+	key, ok := rc.key(c, op, fp)
+	if !ok {
+		rc.bypass(c, op)
+		return
+	}
+	cond := takeConditionals(c.Request)
+	// Every request goes through the flight, hits too: the local tier is
+	// asked once per flight, and a flight ends only after storing its
+	// answer, so identical concurrent misses are computed exactly once.
+	leader := false
+	v, _, _ := rc.flights.Do(key, func() (any, error) {
+		leader = true
+		return rc.fill(c, op, key, fp), nil
+	})
+	res := v.(*fillResult)
+	if !leader && !res.stored {
+		// The answer was not cacheable (an error); the leader's request may
+		// differ in ways the key ignores, so this one is answered on its own.
+		c.Header("X-Cache", xCacheMiss)
+		rc.observe(op, xCacheMiss)
+		c.Next()
+		return
+	}
+	rc.serve(c, op, res.entry, res.xcache, cond)
+}
+
+func (rc *ResponseCache) bypass(c *gin.Context, op string) {
+	c.Header("X-Cache", xCacheBypass)
+	rc.observe(op, xCacheBypass)
+	c.Next()
+}
+
+func (rc *ResponseCache) observe(op, xcache string) {
+	if rc.cfg.Observe != nil {
+		rc.cfg.Observe(op, xcache)
+	}
+}
+
+// getLocal returns the local entry under key, if any and decodable.
+func (rc *ResponseCache) getLocal(key string) *cachedResponse {
+	if rc.cfg.Local == nil {
+		return nil
+	}
+	b, ok := rc.cfg.Local.Get(key)
+	if !ok {
+		return nil
+	}
+	e, err := decodeEntry(b)
+	if err != nil {
+		return nil // overwritten by the miss that follows
+	}
+	return e
+}
+
+// fingerprint returns the current snapshot's fingerprint, remembering the
+// last one so that the hot path does not hash or look it up.
+func (rc *ResponseCache) fingerprint() string {
+	snap := rc.s.cfg.Data.Snapshot()
+	if f := rc.fp.Load(); f != nil && f.snap == snap {
+		return f.fp
+	}
+	f := &snapshotFingerprint{snap: snap, fp: snap.Fingerprint()}
+	rc.fp.Store(f)
+	return f.fp
+}
+
+// fillResult is what one computation (or Redis fetch) yields for every
+// request waiting on the same key.
+type fillResult struct {
+	entry  *cachedResponse
+	xcache string
+	stored bool // cacheable: shared with the followers
+}
+
+// fill answers a request: from the local tier, from Redis where that
+// pays, else by running the handlers, storing what may be stored.
+func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
+	if e := rc.getLocal(key); e != nil {
+		return &fillResult{entry: e, xcache: xCacheHitLocal, stored: true}
+	}
+	shared := rc.shared[op]
+	if shared && rc.skipShared(c, op) {
+		shared = false
+	}
+	if shared {
+		// Errors are counted and logged by the shared tier; any of them is
+		// a miss. An entry that does not decode is overwritten below.
+		if b, err := rc.cfg.Shared.Get(c.Request.Context(), key); err == nil && b != nil {
+			e, err := decodeEntry(b)
+			if err == nil {
+				if rc.cfg.Local != nil {
+					rc.cfg.Local.Set(key, b)
+				}
+				return &fillResult{entry: e, xcache: xCacheHitRedis, stored: true}
+			}
+			rc.errLog.warn("undecodable shared cache entry; recomputing and overwriting it", "key", key, "err", err)
+		}
+	}
+	e, written := rc.compute(c)
+	res := &fillResult{entry: e, xcache: xCacheMiss}
+	if !written || (e.status != http.StatusOK && e.status != http.StatusNotFound) {
+		return res
+	}
+	res.stored = true
+	if e.status == http.StatusOK {
+		e.addHTTPCaching()
+		if op == opRead {
+			rc.warm.mark(rc.s.cfg.Data.Snapshot(), c.Param("id"))
+		}
+	}
+	// A reload while the handler ran may have given it the new data: such
+	// an answer is served but not stored under the old fingerprint.
+	if rc.fingerprint() != fp {
+		return res
+	}
+	// 404s stay in process: cheap to compute, and junk must not fill Redis.
+	toShared := rc.shared[op] && e.status == http.StatusOK
+	if rc.cfg.Local == nil && !toShared {
+		return res
+	}
+	b := e.encode()
+	if rc.cfg.Local != nil {
+		rc.cfg.Local.Set(key, b)
+	}
+	if toShared {
+		rc.setShared(key, b)
+	}
+	return res
+}
+
+// skipShared reports whether a Redis lookup cannot pay for this request.
+// The CodeSystem handler renders each release once per snapshot and keeps
+// it (Server.full): rendering takes about 125 ms, a Redis hit 1–20 ms, but
+// serving the kept rendering 10 µs. So a read asks Redis only until this
+// process has rendered that CodeSystem for the current snapshot.
+func (rc *ResponseCache) skipShared(c *gin.Context, op string) bool {
+	return op == opRead && rc.warm.has(rc.s.cfg.Data.Snapshot(), c.Param("id"))
+}
+
+// warmReads remembers which CodeSystems this process has rendered for the
+// current snapshot, as Server.full keeps them.
+type warmReads struct {
+	mu   sync.Mutex
+	snap *terminology.Snapshot
+	ids  map[string]bool
+}
+
+func (w *warmReads) has(snap *terminology.Snapshot, id string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.snap == snap && w.ids[id]
+}
+
+func (w *warmReads) mark(snap *terminology.Snapshot, id string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.snap != snap {
+		w.snap, w.ids = snap, map[string]bool{}
+	}
+	w.ids[id] = true
+}
+
+// setShared writes to the shared tier off the request path.
+func (rc *ResponseCache) setShared(key string, b []byte) {
+	select {
+	case rc.pending <- struct{}{}:
+	default:
+		rc.errLog.warn("shared cache writes are backed up; dropping one", "key", key)
+		return
+	}
+	rc.writes.Add(1)
+	go func() {
+		defer rc.writes.Done()
+		defer func() { <-rc.pending }()
+		_ = rc.cfg.Shared.Set(context.Background(), key, b)
+	}()
+}
+
+// compute runs the rest of the chain with the response captured.
+func (rc *ResponseCache) compute(c *gin.Context) (e *cachedResponse, written bool) {
+	orig := c.Writer
+	cw := &captureWriter{ResponseWriter: orig, status: http.StatusOK}
+	c.Writer = cw
+	defer func() { c.Writer = orig }()
+	c.Next()
+	e = &cachedResponse{status: cw.status, body: cw.body.Bytes()}
+	h := orig.Header()
+	for _, k := range storedHeaders {
+		if v := h.Get(k); v != "" {
+			e.header = append(e.header, [2]string{k, v})
+		}
+	}
+	return e, cw.written
+}
+
+// serve writes a response from an entry, or 304 when the request's
+// conditionals match it.
+func (rc *ResponseCache) serve(c *gin.Context, op string, e *cachedResponse, xcache string, cond conditionals) {
+	rc.observe(op, xcache)
+	h := c.Writer.Header()
+	for _, kv := range e.header {
+		h.Set(kv[0], kv[1])
+	}
+	h.Set("X-Cache", xcache)
+	if e.status == http.StatusOK && cond.notModified(e.get("ETag"), e.get("Last-Modified")) {
+		h.Del("Content-Type")
+		h.Del("Content-Encoding")
+		c.Writer.WriteHeader(http.StatusNotModified)
+		c.Writer.WriteHeaderNow()
+		c.Abort()
+		return
+	}
+	c.Writer.WriteHeader(e.status)
+	_, _ = c.Writer.Write(e.body)
+	c.Abort()
+}
+
+// storedHeaders are the response headers kept with a cached body; the
+// others (X-Request-Id, CORS) belong to each request.
+var storedHeaders = []string{"Content-Type", "Content-Encoding", "ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Location", "Location"}
+
+// cachedResponse is one stored answer.
+type cachedResponse struct {
+	status int
+	header [][2]string
+	body   []byte
+}
+
+func (e *cachedResponse) get(k string) string {
+	for _, kv := range e.header {
+		if kv[0] == k {
+			return kv[1]
+		}
+	}
+	return ""
+}
+
+func (e *cachedResponse) set(k, v string) {
+	for i := range e.header {
+		if e.header[i][0] == k {
+			e.header[i][1] = v
+			return
+		}
+	}
+	e.header = append(e.header, [2]string{k, v})
+}
+
+// addHTTPCaching gives a 200 the ETag (a hash of the body), Cache-Control
+// and Vary that let clients and proxies cache it, where the handler did
+// not set them.
+func (e *cachedResponse) addHTTPCaching() {
+	if e.get("ETag") == "" {
+		sum := sha256.Sum256(e.body)
+		e.set("ETag", `W/"`+hex.EncodeToString(sum[:12])+`"`)
+	}
+	if e.get("Cache-Control") == "" {
+		e.set("Cache-Control", defaultCacheControl)
+	}
+	if e.get("Vary") == "" {
+		e.set("Vary", defaultVary)
+	}
+}
+
+// An entry is encoded body first, so that encoding appends to the buffer
+// the handler wrote into instead of copying the body:
+//
+//	body  n×(len:uint16 name len:uint16 value)  n:uint8  status:uint16  tail:uint32  "R2"
+//
+// where tail is the length of everything after the body up to and including
+// status. Redis adds its own checksum around it (cache.frame); decodeEntry
+// still checks every length, so that no stored value can make it panic.
+const entryMagic = "R2"
+
+var errBadEntry = errors.New("fhir: undecodable cache entry")
+
+// encode appends the headers and status to the body and returns the whole;
+// the body's spare capacity is used when there is enough.
+func (e *cachedResponse) encode() []byte {
+	b := e.body
+	if b == nil {
+		b = []byte{}
+	}
+	n := len(b)
+	for _, kv := range e.header {
+		b = binary.BigEndian.AppendUint16(b, uint16(len(kv[0])))
+		b = append(b, kv[0]...)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(kv[1])))
+		b = append(b, kv[1]...)
+	}
+	b = append(b, byte(len(e.header)))
+	b = binary.BigEndian.AppendUint16(b, uint16(e.status))
+	b = binary.BigEndian.AppendUint32(b, uint32(len(b)-n))
+	b = append(b, entryMagic...)
+	e.body = b[:n:n] // the entry now shares the encoding's memory
+	return b
+}
+
+// decodeEntry reads an encoded entry; the body shares b's memory.
+func decodeEntry(b []byte) (*cachedResponse, error) {
+	const fixed = 1 + 2 + 4 + len(entryMagic) // n, status, tail, magic
+	if len(b) < fixed || string(b[len(b)-len(entryMagic):]) != entryMagic {
+		return nil, errBadEntry
+	}
+	tail := int(binary.BigEndian.Uint32(b[len(b)-len(entryMagic)-4:]))
+	if tail < 3 || tail > len(b)-len(entryMagic)-4 {
+		return nil, errBadEntry
+	}
+	bodyLen := len(b) - len(entryMagic) - 4 - tail
+	t := b[bodyLen : len(b)-len(entryMagic)-4]
+	e := &cachedResponse{status: int(binary.BigEndian.Uint16(t[len(t)-2:])), body: b[:bodyLen:bodyLen]}
+	if e.status < 100 || e.status > 599 {
+		return nil, errBadEntry
+	}
+	n := int(t[len(t)-3])
+	h := t[:len(t)-3]
+	e.header = make([][2]string, n)
+	for i := range n {
+		for j := range 2 {
+			if len(h) < 2 {
+				return nil, errBadEntry
+			}
+			l := int(binary.BigEndian.Uint16(h))
+			if len(h) < 2+l {
+				return nil, errBadEntry
+			}
+			e.header[i][j], h = string(h[2:2+l]), h[2+l:]
+		}
+	}
+	if len(h) != 0 {
+		return nil, errBadEntry
+	}
+	return e, nil
+}
+
+// key derives the cache key of a request: the data fingerprint, the
+// operation, and a hash of everything the answer depends on — the software
+// version, the public base URL (it appears in search results), the method
+// and path, the query and POST body in canonical form, the response format
+// and the content coding. ok is false for requests that are not cached: a
+// format other than JSON (answered 406), an unreadable or too large body.
+func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool) {
+	r := c.Request
+	query, format := canonicalQuery(r.URL.RawQuery)
+	if !wantsJSON(c, format) {
+		return "", false
+	}
+	body, ok := canonicalBody(r)
+	if !ok {
+		return "", false
+	}
+	enc := "identity"
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		enc = "gzip"
+	}
+	h := sha256.New()
+	for _, part := range []string{"k1", rc.s.cfg.SoftwareVersion, rc.s.baseURL(c), r.Method, r.URL.Path, query, body, "json", enc} {
+		var n [binary.MaxVarintLen64]byte
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))])
+		h.Write([]byte(part))
+	}
+	var sum [sha256.Size]byte
+	return fp[:32] + ":" + op + ":" + hex.EncodeToString(h.Sum(sum[:0])[:16]), true
+}
+
+// wantsJSON reports whether content negotiation picks FHIR JSON (negotiate
+// answers anything else with 406). format is the raw _format pair, if any.
+func wantsJSON(c *gin.Context, format string) bool {
+	if format != "" {
+		f, err := url.QueryUnescape(strings.TrimPrefix(format, "_format="))
+		return err == nil && jsonFormat(f)
+	}
+	if a := c.GetHeader("Accept"); a != "" {
+		return acceptsJSON(a) == nil
+	}
+	return true
+}
+
+// canonicalQuery sorts the raw name=value pairs of a query, so that
+// parameter order does not matter, and drops empty pairs and _format (which
+// wantsJSON has checked: every JSON spelling gives the same answer). It
+// works on the raw pairs: the multiset of pairs is what the handlers see,
+// and two spellings of one value (%7C and |) merely get two entries.
+// format is the first _format pair, the one negotiate reads.
+func canonicalQuery(raw string) (query, format string) {
+	if raw == "" {
+		return "", ""
+	}
+	pairs := strings.Split(raw, "&")
+	kept := pairs[:0]
+	for _, p := range pairs {
+		switch {
+		case p == "":
+		case p == "_format" || strings.HasPrefix(p, "_format="):
+			if format == "" {
+				format = p + "=" // present, even if empty
+				if strings.HasPrefix(p, "_format=") {
+					format = p
+				}
+			}
+		default:
+			kept = append(kept, p)
+		}
+	}
+	sort.Strings(kept)
+	return strings.Join(kept, "&"), format
+}
+
+// canonicalBody reads a POST body, puts it back for the handler, and
+// returns its canonical form: a Parameters resource with its parameters
+// sorted by name, then value, re-marshalled; or a form, sorted. A body that
+// is too large, unreadable, not JSON or of another media type is not
+// cached: the handler answers it with an error.
+func canonicalBody(r *http.Request) (string, bool) {
+	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+		return "", true
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+	if err != nil || len(body) > maxBodyBytes {
+		return "", false
+	}
+	mt := "application/fhir+json"
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err = mime.ParseMediaType(ct); err != nil {
+			return "", false
+		}
+	}
+	switch mt {
+	case "application/x-www-form-urlencoded":
+		q, f := canonicalQuery(string(body))
+		return "form:" + q + "\x00" + f, true
+	case "application/fhir+json", "application/json", "application/json+fhir":
+		p, ok := canonicalParameters(body)
+		return "json:" + p, ok
+	}
+	return "", false
+}
+
+func canonicalParameters(body []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // keep numbers as written
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return "", false
+	}
+	params, _ := doc["parameter"].([]any)
+	type param struct {
+		name  string
+		canon []byte
+		v     any
+	}
+	ps := make([]param, len(params))
+	for i, p := range params {
+		canon, err := json.Marshal(p) // map keys sorted
+		if err != nil {
+			return "", false
+		}
+		name := ""
+		if m, ok := p.(map[string]any); ok {
+			name, _ = m["name"].(string)
+		}
+		ps[i] = param{name: name, canon: canon, v: p}
+	}
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].name != ps[j].name {
+			return ps[i].name < ps[j].name
+		}
+		return bytes.Compare(ps[i].canon, ps[j].canon) < 0
+	})
+	for i := range ps {
+		params[i] = ps[i].v
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return "", false
+	}
+	return string(out), true
+}
+
+// conditionals are a request's If-None-Match and If-Modified-Since. They
+// are taken off the request before the handlers run, so that what is
+// computed and stored is always the full answer, and applied to it here.
+type conditionals struct{ ifNoneMatch, ifModifiedSince string }
+
+func takeConditionals(r *http.Request) conditionals {
+	c := conditionals{r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since")}
+	if c != (conditionals{}) {
+		r.Header.Del("If-None-Match")
+		r.Header.Del("If-Modified-Since")
+	}
+	return c
+}
+
+// notModified applies RFC 9110 §13.1: If-None-Match wins; without it,
+// If-Modified-Since is compared with Last-Modified.
+func (c conditionals) notModified(etag, lastModified string) bool {
+	if c.ifNoneMatch != "" {
+		return etag != "" && etagMatches(c.ifNoneMatch, etag)
+	}
+	if c.ifModifiedSince == "" || lastModified == "" {
+		return false
+	}
+	ims, err1 := http.ParseTime(c.ifModifiedSince)
+	lm, err2 := http.ParseTime(lastModified)
+	return err1 == nil && err2 == nil && !lm.After(ims)
+}
+
+// captureWriter buffers a response instead of sending it. Headers go to
+// the real writer's map, which the cache reads back.
+type captureWriter struct {
+	gin.ResponseWriter
+	status  int
+	written bool
+	body    bytes.Buffer
+}
+
+func (w *captureWriter) WriteHeader(code int) {
+	if code > 0 && !w.written {
+		w.status = code
+	}
+}
+
+func (w *captureWriter) WriteHeaderNow() { w.written = true }
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	if !w.written || w.body.Len() == 0 {
+		// Room for the body and the entry's tail (encode), so that a
+		// large body, written at once, is copied once.
+		w.body.Grow(len(b) + 1024)
+	}
+	w.written = true
+	return w.body.Write(b)
+}
+
+func (w *captureWriter) WriteString(s string) (int, error) {
+	w.written = true
+	return w.body.WriteString(s)
+}
+
+func (w *captureWriter) Status() int   { return w.status }
+func (w *captureWriter) Written() bool { return w.written }
+func (w *captureWriter) Flush()        {}
+
+func (w *captureWriter) Size() int {
+	if !w.written {
+		return -1
+	}
+	return w.body.Len()
+}
+
+// rateLimitedLog logs at most one line per interval, reporting how many it
+// held back.
+type rateLimitedLog struct {
+	log   *slog.Logger
+	every time.Duration
+
+	mu         sync.Mutex
+	next       time.Time
+	suppressed int
+}
+
+func (l *rateLimitedLog) warn(msg string, args ...any) {
+	l.mu.Lock()
+	now := time.Now()
+	if now.Before(l.next) {
+		l.suppressed++
+		l.mu.Unlock()
+		return
+	}
+	n := l.suppressed
+	l.suppressed, l.next = 0, now.Add(l.every)
+	l.mu.Unlock()
+	if n > 0 {
+		args = append(args, "suppressed", n)
+	}
+	l.log.Warn(msg, args...)
+}
