@@ -183,7 +183,11 @@ func planPath(p string) ([]*sourceSet, error) {
 	}
 	folders := map[string]*folder{}
 	var order []string
-	err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+	// Symbolic links to folders are followed (`make data` links the release
+	// folders into ./data); visited guards against link cycles.
+	visited := map[string]bool{}
+	var walk func(root string) error
+	visit := func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return pathErr(path, err)
 		}
@@ -194,7 +198,18 @@ func planPath(p string) ([]*sourceSet, error) {
 			}
 			return nil
 		}
-		if isHiddenName(base) || !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+		if isHiddenName(base) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Stat(path)
+			if err != nil {
+				return pathErr(path, err)
+			}
+			if target.IsDir() {
+				return walk(path)
+			}
+		} else if !d.Type().IsRegular() {
 			return nil
 		}
 		dir := filepath.Dir(path)
@@ -215,7 +230,33 @@ func planPath(p string) ([]*sourceSet, error) {
 			fo.notes[year] = path
 		}
 		return nil
-	})
+	}
+	walk = func(root string) error {
+		real, err := filepath.EvalSymlinks(root)
+		if err != nil {
+			return pathErr(root, err)
+		}
+		if visited[real] {
+			return nil
+		}
+		visited[real] = true
+		if real == root {
+			return filepath.WalkDir(root, visit)
+		}
+		// WalkDir does not enter a root that is a link; walk its target
+		// under the link's name, so folder names still give versions.
+		entries, err := os.ReadDir(real)
+		if err != nil {
+			return pathErr(root, err)
+		}
+		for _, e := range entries {
+			if err := filepath.WalkDir(filepath.Join(root, e.Name()), visit); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err = walk(p)
 	if err != nil {
 		return nil, err
 	}

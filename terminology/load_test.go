@@ -782,3 +782,16 @@ func ExampleVersionFromName() {
 	// 2017-01 true
 	// 2020-04 true
 }
+
+// TestLoadFollowsFolderLinks: `make data` links the release folders into
+// ./data, so a scan must follow links to folders, once each.
+func TestLoadFollowsFolderLinks(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Symlink(testenv.Release(t, "2023-01_quarterly"), filepath.Join(dir, "2023-01_quarterly")))
+	require.NoError(t, os.Symlink(dir, filepath.Join(dir, "loop"))) // a cycle must not hang or double-load
+	rs, err := LoadSources([]string{dir}, LoadOptions{})
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	require.Equal(t, "2023-01", rs[0].Version)
+	require.Equal(t, 7785, rs[0].Counts().Entries)
+}
