@@ -36,6 +36,14 @@
 // pointer per value[x]. OperationOutcome issues are built only by newIssue,
 // because samply's IssueType zero value is "invalid".
 //
+// # Caching
+//
+// ResponseCache (cache.go) is the caching middleware: it keys answers by the
+// data fingerprint, the request and the negotiated format and encoding, and
+// sends each operation to the tiers where it pays. It consumes LocalCache
+// and SharedCache, two interfaces declared here and implemented by the
+// cache package.
+//
 // This package must not import go-redis or the cache package: the cache is
 // handed in through an interface declared here.
 package fhir
