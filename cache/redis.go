@@ -12,6 +12,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
+
+	"github.com/hcpcs-server/hcpcs-server/internal/ratelog"
 )
 
 // ErrUnavailable is returned without calling Redis while the circuit
@@ -71,7 +73,7 @@ type Redis struct {
 	cfg    Config
 	m      *Metrics
 	log    *slog.Logger
-	errLog limitedLog
+	errLog *ratelog.Logger
 
 	failures atomic.Int32
 	open     atomic.Bool
@@ -136,7 +138,7 @@ func New(cfg Config) (*Redis, error) {
 		cfg:    cfg,
 		m:      cfg.Metrics,
 		log:    log,
-		errLog: limitedLog{log: log, every: cfg.LogEvery},
+		errLog: ratelog.New(log, cfg.LogEvery),
 		done:   make(chan struct{}),
 	}
 	return r, nil
@@ -170,7 +172,7 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, error) {
 	if err != nil {
 		r.m.redisMiss.Inc()
 		r.m.redisErrors.WithLabelValues("get", "corrupt").Inc()
-		r.errLog.warn("redis entry ignored; it will be overwritten", "key", r.cfg.Prefix+key, "err", err)
+		r.errLog.Warn("redis entry ignored; it will be overwritten", "key", r.cfg.Prefix+key, "err", err)
 		return nil, err
 	}
 	r.m.redisHit.Inc()
@@ -283,7 +285,7 @@ func (r *Redis) failed(parent context.Context, op string, err error) {
 	kind := errorKind(err)
 	r.m.redisErrors.WithLabelValues(op, kind).Inc()
 	r.setLastErr(err)
-	r.errLog.warn("redis call failed; serving without it", "op", op, "kind", kind, "err", err)
+	r.errLog.Warn("redis call failed; serving without it", "op", op, "kind", kind, "err", err)
 	var reply redis.Error
 	if errors.As(err, &reply) && !isTimeout(err) {
 		return
@@ -353,45 +355,16 @@ func errorKind(err error) string {
 	return "error"
 }
 
-// limitedLog logs at most one line per interval and reports how many it
-// held back, so that an outage at a thousand requests a second logs a line
-// every few seconds, not a thousand.
-type limitedLog struct {
-	log   *slog.Logger
-	every time.Duration
-
-	mu         sync.Mutex
-	next       time.Time
-	suppressed int
-}
-
-func (l *limitedLog) warn(msg string, args ...any) {
-	l.mu.Lock()
-	now := time.Now()
-	if now.Before(l.next) {
-		l.suppressed++
-		l.mu.Unlock()
-		return
-	}
-	n := l.suppressed
-	l.suppressed, l.next = 0, now.Add(l.every)
-	l.mu.Unlock()
-	if n > 0 {
-		args = append(args, "suppressed", n)
-	}
-	l.log.Warn(msg, args...)
-}
-
 // RouteClientLogs sends go-redis's own log lines (dial and pool errors,
 // which it otherwise prints to stderr on every failed connection) to log,
 // rate-limited like the cache's. go-redis has one logger per process, so
 // only the main program calls this.
 func RouteClientLogs(log *slog.Logger, every time.Duration) {
-	redis.SetLogger(&clientLogger{l: &limitedLog{log: log.With("component", "go-redis"), every: every}})
+	redis.SetLogger(&clientLogger{l: ratelog.New(log.With("component", "go-redis"), every)})
 }
 
-type clientLogger struct{ l *limitedLog }
+type clientLogger struct{ l *ratelog.Logger }
 
 func (c *clientLogger) Printf(_ context.Context, format string, v ...any) {
-	c.l.warn(fmt.Sprintf(format, v...))
+	c.l.Warn(fmt.Sprintf(format, v...))
 }

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
@@ -22,6 +21,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/hcpcs-server/hcpcs-server/internal/ratelog"
 	"github.com/hcpcs-server/hcpcs-server/terminology"
 )
 
@@ -160,7 +160,7 @@ type ResponseCache struct {
 	flights singleflight.Group
 	writes  sync.WaitGroup
 	pending chan struct{}
-	errLog  rateLimitedLog
+	errLog  *ratelog.Logger
 	fp      atomic.Pointer[snapshotFingerprint]
 	warm    warmReads
 }
@@ -181,7 +181,7 @@ func (s *Server) NewResponseCache(cfg CacheConfig) *ResponseCache {
 		ops = DefaultSharedOps
 	}
 	rc := &ResponseCache{s: s, cfg: cfg, shared: map[string]bool{}, pending: make(chan struct{}, cfg.MaxPendingWrites),
-		errLog: rateLimitedLog{log: s.log, every: 10 * time.Second}}
+		errLog: ratelog.New(s.log, 10*time.Second)}
 	if cfg.Shared != nil {
 		for _, op := range ops {
 			rc.shared[op] = true
@@ -305,7 +305,7 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 				}
 				return &fillResult{entry: e, xcache: xCacheHitRedis, stored: true}
 			}
-			rc.errLog.warn("undecodable shared cache entry; recomputing and overwriting it", "key", key, "err", err)
+			rc.errLog.Warn("undecodable shared cache entry; recomputing and overwriting it", "key", key, "err", err)
 		}
 	}
 	e, written := rc.compute(c)
@@ -377,7 +377,7 @@ func (rc *ResponseCache) setShared(key string, b []byte) {
 	select {
 	case rc.pending <- struct{}{}:
 	default:
-		rc.errLog.warn("shared cache writes are backed up; dropping one", "key", key)
+		rc.errLog.Warn("shared cache writes are backed up; dropping one", "key", key)
 		return
 	}
 	rc.writes.Add(1)
@@ -761,32 +761,4 @@ func (w *captureWriter) Size() int {
 		return -1
 	}
 	return w.body.Len()
-}
-
-// rateLimitedLog logs at most one line per interval, reporting how many it
-// held back.
-type rateLimitedLog struct {
-	log   *slog.Logger
-	every time.Duration
-
-	mu         sync.Mutex
-	next       time.Time
-	suppressed int
-}
-
-func (l *rateLimitedLog) warn(msg string, args ...any) {
-	l.mu.Lock()
-	now := time.Now()
-	if now.Before(l.next) {
-		l.suppressed++
-		l.mu.Unlock()
-		return
-	}
-	n := l.suppressed
-	l.suppressed, l.next = 0, now.Add(l.every)
-	l.mu.Unlock()
-	if n > 0 {
-		args = append(args, "suppressed", n)
-	}
-	l.log.Warn(msg, args...)
 }
