@@ -5,7 +5,7 @@
 set -euo pipefail
 
 ping() { # host port
-  exec 3<>"/dev/tcp/$1/$2" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/$1/$2"; } 2>/dev/null || return 1
   printf 'PING\r\n' >&3
   local reply
   read -r -t 2 reply <&3 || true
