@@ -136,6 +136,21 @@ func loadSnapshot(cfg *serveConfig) (*terminology.Snapshot, error) {
 	return terminology.NewSnapshot(releases)
 }
 
+// reload reads the sources again and swaps them in whole; on any error the
+// store keeps serving what it had.
+func reload(cfg *serveConfig, store *terminology.Store, log *slog.Logger) error {
+	next, err := loadSnapshot(cfg)
+	if err != nil {
+		return err
+	}
+	// Fingerprint before the swap, so that no request waits for it; new data
+	// means new cache keys.
+	fp := next.Fingerprint()
+	store.Swap(next)
+	log.Info("reloaded", "versions", next.Versions(), "fingerprint", fp)
+	return nil
+}
+
 // runServe loads the data and serves until ctx ends. ready, when not nil,
 // receives the bound address once the server accepts connections (tests).
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
@@ -200,11 +215,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.listen, err)
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "fhir", "/fhir")
-	if ready != nil {
-		ready <- ln.Addr().String()
-	}
-
 	// SIGHUP reloads the sources; a failed reload keeps the previous data.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -215,19 +225,17 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			case <-ctx.Done():
 				return
 			case <-hup:
-				next, err := loadSnapshot(cfg)
-				if err != nil {
+				if err := reload(cfg, store, log); err != nil {
 					log.Error("reload failed; still serving the previous data", "err", err)
-					continue
 				}
-				// Fingerprint before the swap, so that no request waits
-				// for it; new data means new cache keys.
-				fp := next.Fingerprint()
-				store.Swap(next)
-				log.Info("reloaded", "versions", next.Versions(), "fingerprint", fp)
 			}
 		}
 	}()
+
+	log.Info("serving", "addr", ln.Addr().String(), "fhir", "/fhir")
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hcpcs-server/hcpcs-server/internal/testenv"
+)
+
+// orphanContinuation is a fixed-width file whose only record continues a
+// code that has no first record: a broken release.
+const orphanContinuation = "A0001002004orphan continuation\r\n"
+
+// syncBuffer is a log sink the test can read while the server writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func readyVersions(t *testing.T, base string) []string {
+	t.Helper()
+	resp, err := http.Get(base + "/readyz")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var body struct {
+		Versions []string `json:"versions"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	return body.Versions
+}
+
+// TestReloadOnSIGHUP: SIGHUP swaps in what the sources hold now; a reload
+// that fails keeps the previous data whole.
+func TestReloadOnSIGHUP(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Symlink(testenv.Release(t, "2023-01_quarterly"), filepath.Join(dir, "2023-01_quarterly")))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	ready, done := make(chan string, 1), make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--data", dir, "--redis", ""}, func(string) string { return "" }, logs, logs, ready)
+	}()
+	var addr string
+	select {
+	case addr = <-ready:
+	case err := <-done:
+		t.Fatalf("serve stopped before it listened: %v\n%s", err, logs)
+	}
+	t.Cleanup(func() {
+		cancel()
+		require.NoError(t, <-done)
+	})
+	base := "http://" + addr
+	require.Equal(t, []string{"2023-01"}, readyVersions(t, base))
+
+	// A new release appears: the reload picks it up.
+	require.NoError(t, os.Symlink(testenv.Release(t, "2025-10_quarterly"), filepath.Join(dir, "2025-10_quarterly")))
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGHUP))
+	require.Eventually(t, func() bool { return len(readyVersions(t, base)) == 2 }, 60*time.Second, 50*time.Millisecond, "reload did not happen:\n%s", logs)
+	require.Equal(t, []string{"2023-01", "2025-10"}, readyVersions(t, base))
+
+	// A broken file: the reload fails, naming it, and both releases stay.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "HCPC2024_JAN_ANWEB.txt"), []byte(orphanContinuation), 0o644))
+	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGHUP))
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "reload failed") }, 60*time.Second, 50*time.Millisecond)
+	require.Contains(t, logs.String(), "HCPC2024_JAN_ANWEB.txt")
+	require.Equal(t, []string{"2023-01", "2025-10"}, readyVersions(t, base))
+}
+
+// TestServeRefusesBadData: a source that cannot be read stops the server
+// before it listens, naming the file.
+func TestServeRefusesBadData(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "HCPC2024_JAN_ANWEB.txt")
+	require.NoError(t, os.WriteFile(bad, []byte(orphanContinuation), 0o644))
+	ready := make(chan string, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // never serve forever if it wrongly starts
+	defer cancel()
+	err := runServe(ctx, []string{"--listen", "127.0.0.1:0", "--data", dir}, func(string) string { return "" }, &bytes.Buffer{}, &bytes.Buffer{}, ready)
+	require.Error(t, err)
+	require.Contains(t, err.Error(), "HCPC2024_JAN_ANWEB.txt")
+	require.Empty(t, ready, "the server must not listen on bad data")
+}
