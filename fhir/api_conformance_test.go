@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -61,9 +60,9 @@ func TestValidateUnknownSystemThatDidNotCauseFailure(t *testing.T) {
 			result := paramsNamed(t, rec.Body.Bytes(), "result")
 			require.Len(t, result, 1)
 			require.Equal(t, true, result[0]["valueBoolean"])
-			assert.Empty(t, canonicals(t, rec.Body.Bytes(), "x-caused-by-unknown-system"),
+			require.Empty(t, canonicals(t, rec.Body.Bytes(), "x-caused-by-unknown-system"),
 				"result=true: no system caused a failure")
-			assert.Equal(t, []string{cpt}, canonicals(t, rec.Body.Bytes(), "x-unknown-system"))
+			require.Equal(t, []string{cpt}, canonicals(t, rec.Body.Bytes(), "x-unknown-system"))
 		})
 	}
 }
@@ -77,13 +76,13 @@ func TestValueSetValidateSupplementSystem(t *testing.T) {
 	body := rec.Body.Bytes()
 	result := paramsNamed(t, body, "result")
 	require.Len(t, result, 1)
-	assert.Equal(t, false, result[0]["valueBoolean"])
+	require.Equal(t, false, result[0]["valueBoolean"])
 	texts := issueTexts(t, body)
-	assert.Contains(t, texts, "The provided code '"+coverageSystem+"#I' was not found in the value set '"+thoVS+"'")
+	require.Contains(t, texts, "The provided code '"+coverageSystem+"#I' was not found in the value set '"+thoVS+"'")
 	for _, text := range texts {
-		assert.NotContains(t, text, "could not be found", "the server knows "+coverageSystem)
+		require.NotContains(t, text, "could not be found", "the server knows "+coverageSystem)
 	}
-	assert.Empty(t, canonicals(t, body, "x-caused-by-unknown-system"), "the system is served here")
+	require.Empty(t, canonicals(t, body, "x-caused-by-unknown-system"), "the system is served here")
 
 	// The same system is known to CodeSystem/$lookup and CodeSystem read.
 	require.Equal(t, http.StatusOK, doRequest(t, http.MethodGet, fhirPath(csLookup, "system", coverageSystem, "code", "I"), "", nil).Code)
@@ -108,7 +107,7 @@ func TestCodeSystemNamesAreComputerFriendly(t *testing.T) {
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &bundle))
 	require.Len(t, bundle.Entry, bundle.Total)
 	for _, e := range bundle.Entry {
-		assert.Regexp(t, namePattern, e.Resource.Name, "CodeSystem/%s name", e.Resource.ID)
+		require.Regexp(t, namePattern, e.Resource.Name, "CodeSystem/%s name", e.Resource.ID)
 	}
 }
 
@@ -138,28 +137,28 @@ func TestCapabilityStatementTerminologyServer(t *testing.T) {
 		} `json:"rest"`
 	}
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &cs))
-	assert.Equal(t, "CapabilityStatement", cs.ResourceType)
-	assert.Equal(t, "4.0.1", cs.FhirVersion)
-	assert.Contains(t, cs.Instantiates, "http://hl7.org/fhir/CapabilityStatement/terminology-server")
+	require.Equal(t, "CapabilityStatement", cs.ResourceType)
+	require.Equal(t, "4.0.1", cs.FhirVersion)
+	require.Contains(t, cs.Instantiates, "http://hl7.org/fhir/CapabilityStatement/terminology-server")
 	require.Len(t, cs.Rest, 1)
 	rest := cs.Rest[0]
-	assert.Equal(t, "server", rest.Mode)
+	require.Equal(t, "server", rest.Mode)
 	ops := map[string][]string{}
 	for _, r := range rest.Resource {
 		for _, o := range r.Operation {
 			ops[r.Type] = append(ops[r.Type], o.Name)
 		}
 	}
-	assert.ElementsMatch(t, []string{"lookup", "validate-code"}, ops["CodeSystem"])
-	assert.Contains(t, ops["ValueSet"], "validate-code")
+	require.ElementsMatch(t, []string{"lookup", "validate-code"}, ops["CodeSystem"])
+	require.Contains(t, ops["ValueSet"], "validate-code")
 	var system []string
 	for _, o := range rest.Operation {
 		system = append(system, o.Name)
 	}
-	assert.Contains(t, system, "versions")
+	require.Contains(t, system, "versions")
 	// tx IG: "SHALL populate ... rest[mode=server].security.service".
 	require.NotNil(t, rest.Security, "rest.security")
-	assert.NotEmpty(t, rest.Security.Service, "rest.security.service (tx IG requirement, reference §1.8)")
+	require.NotEmpty(t, rest.Security.Service, "rest.security.service (tx IG requirement, reference §1.8)")
 }
 
 // TestTerminologyCapabilitiesVersions: every loaded release is listed, the
@@ -185,8 +184,8 @@ func TestTerminologyCapabilitiesVersions(t *testing.T) {
 	for _, v := range tc.CodeSystem[0].Version {
 		defaults[v.Code] = v.IsDefault
 	}
-	assert.Equal(t, map[string]bool{olderVersion: false, latestVersion: true}, defaults)
+	require.Equal(t, map[string]bool{olderVersion: false, latestVersion: true}, defaults)
 	for _, cs := range tc.CodeSystem[1:] {
-		assert.True(t, strings.HasPrefix(cs.URI, "http://hcpcs-server.org/fhir/CodeSystem/hcpcs-"), cs.URI)
+		require.True(t, strings.HasPrefix(cs.URI, "http://hcpcs-server.org/fhir/CodeSystem/hcpcs-"), cs.URI)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -226,8 +225,8 @@ func TestGolden(t *testing.T) {
 			rec := doRequest(t, tc.method, tc.path, tc.body, tc.headers)
 			body := rec.Body.Bytes()
 			require.Equal(t, tc.wantStatus, rec.Code, "status of %s %s; body: %s", tc.method, tc.path, body)
-			assert.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
-			assert.Regexp(t, `^[0-9a-f]{16}$`, rec.Header().Get("X-Request-Id"), "generated X-Request-Id")
+			require.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
+			require.Regexp(t, `^[0-9a-f]{16}$`, rec.Header().Get("X-Request-Id"), "generated X-Request-Id")
 			assertNotHTML(t, rec.Header().Get("Content-Type"), body)
 
 			v, err := parseOrdered(body, tc.elideConcepts)
@@ -265,17 +264,17 @@ func TestGolden(t *testing.T) {
 	if !*update {
 		for _, f := range goldenFiles(t) {
 			name := strings.TrimSuffix(filepath.Base(f), ".json")
-			assert.True(t, seen[name], "stale golden file %s has no case", f)
+			require.True(t, seen[name], "stale golden file %s has no case", f)
 		}
 	}
 }
 
 func assertNotHTML(t *testing.T, contentType string, body []byte) {
 	t.Helper()
-	assert.NotContains(t, strings.ToLower(contentType), "html", "Content-Type")
+	require.NotContains(t, strings.ToLower(contentType), "html", "Content-Type")
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) > 0 {
-		assert.NotEqual(t, byte('<'), trimmed[0], "body looks like HTML/XML: %s", trimmed)
+		require.NotEqual(t, byte('<'), trimmed[0], "body looks like HTML/XML: %s", trimmed)
 	}
 }
 
@@ -289,7 +288,7 @@ func assertOperationOutcome(t *testing.T, v any) {
 	issues := asArray(m["issue"])
 	require.NotEmpty(t, issues)
 	first, _ := issues[0].(map[string]any)
-	assert.Equal(t, "error", first["severity"])
+	require.Equal(t, "error", first["severity"])
 }
 
 func assertWellFormed(t *testing.T, v any) {
@@ -297,7 +296,7 @@ func assertWellFormed(t *testing.T, v any) {
 	var problems []string
 	checkOneValueX(v, "$", &problems)
 	checkOutcomes(v, "$", &problems)
-	assert.Empty(t, problems)
+	require.Empty(t, problems)
 }
 
 // TestGoldenBodiesWellFormed walks every golden body: no element has more
@@ -312,7 +311,7 @@ func TestGoldenBodiesWellFormed(t *testing.T) {
 		var problems []string
 		checkOneValueX(v, "$", &problems)
 		checkOutcomes(v, "$", &problems)
-		assert.Empty(t, problems, f)
+		require.Empty(t, problems, f)
 	}
 }
 
@@ -382,16 +381,16 @@ func TestLookupS9327PricingIndicator(t *testing.T) {
 	require.NotNil(t, value, "value part")
 	coding, ok := value["valueCoding"].(map[string]any)
 	require.True(t, ok, "pricing-indicator value is a Coding: %v", value)
-	assert.Equal(t, "00", coding["code"])
-	assert.Equal(t, "http://hcpcs-server.org/fhir/CodeSystem/hcpcs-pricing-indicator", coding["system"])
-	assert.Equal(t, s9327NotPriced, coding["display"])
+	require.Equal(t, "00", coding["code"])
+	require.Equal(t, "http://hcpcs-server.org/fhir/CodeSystem/hcpcs-pricing-indicator", coding["system"])
+	require.Equal(t, s9327NotPriced, coding["display"])
 	desc := partNamed(found[0], "description")
 	require.NotNil(t, desc, "description part")
-	assert.Equal(t, s9327NotPriced, desc["valueString"])
+	require.Equal(t, s9327NotPriced, desc["valueString"])
 
 	version := paramsNamed(t, rec.Body.Bytes(), "version")
 	require.Len(t, version, 1)
-	assert.Equal(t, latestVersion, version[0]["valueString"], "no version given: the latest release")
+	require.Equal(t, latestVersion, version[0]["valueString"], "no version given: the latest release")
 }
 
 // TestCodeSystemRead reads the whole 2025-10 release: headers, conditional
@@ -400,14 +399,14 @@ func TestCodeSystemRead(t *testing.T) {
 	path := fhirPath("/CodeSystem/hcpcs-2025-10")
 	rec := doRequest(t, http.MethodGet, path, "", nil)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	assert.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
-	assert.Empty(t, rec.Header().Get("Content-Encoding"))
+	require.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
+	require.Empty(t, rec.Header().Get("Content-Encoding"))
 	etag := rec.Header().Get("ETag")
 	require.NotEmpty(t, etag, "ETag")
-	assert.Regexp(t, `^(W/)?"[^"]+"$`, etag)
+	require.Regexp(t, `^(W/)?"[^"]+"$`, etag)
 	lm, err := http.ParseTime(rec.Header().Get("Last-Modified"))
 	require.NoError(t, err, "Last-Modified %q", rec.Header().Get("Last-Modified"))
-	assert.Equal(t, time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), lm.UTC())
+	require.Equal(t, time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), lm.UTC())
 	plain := rec.Body.Bytes()
 
 	var cs struct {
@@ -430,31 +429,31 @@ func TestCodeSystemRead(t *testing.T) {
 		} `json:"concept"`
 	}
 	require.NoError(t, json.Unmarshal(plain, &cs))
-	assert.Equal(t, "CodeSystem", cs.ResourceType)
-	assert.Equal(t, "hcpcs-2025-10", cs.ID)
-	assert.Equal(t, hcpcsURL, cs.URL)
-	assert.Equal(t, latestVersion, cs.Version)
-	assert.Equal(t, "HCPCSLevelII", cs.Name)
-	assert.Equal(t, "complete", cs.Content)
-	assert.True(t, cs.CaseSensitive)
-	assert.Equal(t, 8846, cs.Count)
+	require.Equal(t, "CodeSystem", cs.ResourceType)
+	require.Equal(t, "hcpcs-2025-10", cs.ID)
+	require.Equal(t, hcpcsURL, cs.URL)
+	require.Equal(t, latestVersion, cs.Version)
+	require.Equal(t, "HCPCSLevelII", cs.Name)
+	require.Equal(t, "complete", cs.Content)
+	require.True(t, cs.CaseSensitive)
+	require.Equal(t, 8846, cs.Count)
 	require.Len(t, cs.Concept, 8846)
 	byCode := map[string]int{}
 	for i, c := range cs.Concept {
 		byCode[c.Code] = i
 	}
 	e := cs.Concept[byCode["E0114"]]
-	assert.Equal(t, e0114Long, e.Display)
+	require.Equal(t, e0114Long, e.Display)
 	require.Len(t, e.Designation, 1)
-	assert.Equal(t, e0114Short, e.Designation[0].Value)
-	assert.Equal(t, "en", e.Designation[0].Language)
+	require.Equal(t, e0114Short, e.Designation[0].Value)
+	require.Equal(t, "en", e.Designation[0].Language)
 	lt := cs.Concept[byCode["LT"]]
-	assert.Equal(t, "Left side (used to identify procedures performed on the left side of the body)", lt.Display)
-	assert.Contains(t, lt.Property, map[string]any{"code": "kind", "valueCode": "modifier"})
-	assert.Contains(t, lt.Property, map[string]any{"code": "inactive", "valueBoolean": false})
+	require.Equal(t, "Left side (used to identify procedures performed on the left side of the body)", lt.Display)
+	require.Contains(t, lt.Property, map[string]any{"code": "kind", "valueCode": "modifier"})
+	require.Contains(t, lt.Property, map[string]any{"code": "inactive", "valueBoolean": false})
 	term := cs.Concept[byCode[terminatedCode]]
-	assert.Contains(t, term.Property, map[string]any{"code": "inactive", "valueBoolean": true})
-	assert.Contains(t, term.Property, map[string]any{"code": "termination-date", "valueDateTime": "2025-03-31"})
+	require.Contains(t, term.Property, map[string]any{"code": "inactive", "valueBoolean": true})
+	require.Contains(t, term.Property, map[string]any{"code": "termination-date", "valueDateTime": "2025-03-31"})
 
 	var whole any
 	require.NoError(t, json.Unmarshal(plain, &whole))
@@ -462,33 +461,33 @@ func TestCodeSystemRead(t *testing.T) {
 
 	t.Run("If-None-Match", func(t *testing.T) {
 		rec := doRequest(t, http.MethodGet, path, "", map[string]string{"If-None-Match": etag})
-		assert.Equal(t, http.StatusNotModified, rec.Code)
-		assert.Empty(t, rec.Body.Bytes())
-		assert.Equal(t, etag, rec.Header().Get("ETag"))
+		require.Equal(t, http.StatusNotModified, rec.Code)
+		require.Empty(t, rec.Body.Bytes())
+		require.Equal(t, etag, rec.Header().Get("ETag"))
 	})
 	t.Run("If-None-Match other", func(t *testing.T) {
 		rec := doRequest(t, http.MethodGet, path, "", map[string]string{"If-None-Match": `W/"something-else"`})
-		assert.Equal(t, http.StatusOK, rec.Code)
-		assert.Equal(t, len(plain), rec.Body.Len())
+		require.Equal(t, http.StatusOK, rec.Code)
+		require.Equal(t, len(plain), rec.Body.Len())
 	})
 	t.Run("If-Modified-Since", func(t *testing.T) {
 		rec := doRequest(t, http.MethodGet, path, "", map[string]string{"If-Modified-Since": lm.Add(time.Hour).Format(http.TimeFormat)})
-		assert.Equal(t, http.StatusNotModified, rec.Code)
-		assert.Empty(t, rec.Body.Bytes())
+		require.Equal(t, http.StatusNotModified, rec.Code)
+		require.Empty(t, rec.Body.Bytes())
 	})
 	t.Run("gzip", func(t *testing.T) {
 		rec := doRequest(t, http.MethodGet, path, "", map[string]string{"Accept-Encoding": "gzip"})
 		require.Equal(t, http.StatusOK, rec.Code)
-		assert.Equal(t, "gzip", rec.Header().Get("Content-Encoding"))
-		assert.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
-		assert.Equal(t, etag, rec.Header().Get("ETag"))
-		assert.Contains(t, rec.Header().Values("Vary"), "Accept, Accept-Encoding")
+		require.Equal(t, "gzip", rec.Header().Get("Content-Encoding"))
+		require.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
+		require.Equal(t, etag, rec.Header().Get("ETag"))
+		require.Contains(t, rec.Header().Values("Vary"), "Accept, Accept-Encoding")
 		zr, err := gzip.NewReader(rec.Body)
 		require.NoError(t, err)
 		unzipped, err := io.ReadAll(zr)
 		require.NoError(t, err)
-		assert.Less(t, rec.Body.Len(), len(unzipped)/4, "compressed")
-		assert.JSONEq(t, string(plain), string(unzipped))
+		require.Less(t, rec.Body.Len(), len(unzipped)/4, "compressed")
+		require.JSONEq(t, string(plain), string(unzipped))
 	})
 }
 
@@ -498,20 +497,20 @@ func TestCodeSystemRead2023(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	var cs map[string]any
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &cs))
-	assert.Equal(t, "hcpcs-2023-01", cs["id"])
-	assert.Equal(t, olderVersion, cs["version"])
-	assert.Equal(t, float64(7785), cs["count"])
-	assert.NotContains(t, cs, "concept")
+	require.Equal(t, "hcpcs-2023-01", cs["id"])
+	require.Equal(t, olderVersion, cs["version"])
+	require.Equal(t, float64(7785), cs["count"])
+	require.NotContains(t, cs, "concept")
 }
 
 // TestRequestID: a client's X-Request-Id is echoed; otherwise one is made.
 func TestRequestID(t *testing.T) {
 	rec := doRequest(t, http.MethodGet, fhirPath("/$versions"), "", map[string]string{"X-Request-Id": "client-id-42"})
 	require.Equal(t, http.StatusOK, rec.Code)
-	assert.Equal(t, "client-id-42", rec.Header().Get("X-Request-Id"))
+	require.Equal(t, "client-id-42", rec.Header().Get("X-Request-Id"))
 	a := doRequest(t, http.MethodGet, fhirPath("/$versions"), "", nil).Header().Get("X-Request-Id")
 	b := doRequest(t, http.MethodGet, fhirPath("/$versions"), "", nil).Header().Get("X-Request-Id")
-	assert.NotEqual(t, a, b, "generated ids differ")
+	require.NotEqual(t, a, b, "generated ids differ")
 }
 
 // TestMethodNotAllowedHeader: a 405 names the allowed methods.
@@ -519,8 +518,8 @@ func TestMethodNotAllowedHeader(t *testing.T) {
 	rec := doRequest(t, http.MethodDelete, fhirPath("/CodeSystem/hcpcs-2025-10"), "", nil)
 	require.Equal(t, http.StatusMethodNotAllowed, rec.Code)
 	allow := rec.Header().Get("Allow")
-	assert.Contains(t, allow, "GET")
-	assert.Contains(t, allow, "POST")
+	require.Contains(t, allow, "GET")
+	require.Contains(t, allow, "POST")
 }
 
 // TestNoHTMLAnywhere probes requests outside the golden table that routers
@@ -544,7 +543,7 @@ func TestNoHTMLAnywhere(t *testing.T) {
 			body := rec.Body.Bytes()
 			assertNotHTML(t, rec.Header().Get("Content-Type"), body)
 			if rec.Code >= 400 {
-				assert.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
+				require.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
 				var v any
 				require.NoError(t, json.Unmarshal(body, &v), "error body is not JSON: %q", body)
 				assertOperationOutcome(t, v)
@@ -586,9 +585,9 @@ func TestValidateMessagesMatchIssues(t *testing.T) {
 			}
 		}
 		if result[0]["valueBoolean"] == false {
-			assert.NotEmpty(t, errs, "%s: result=false without an error issue", name)
+			require.NotEmpty(t, errs, "%s: result=false without an error issue", name)
 		} else {
-			assert.Empty(t, errs, "%s: result=true with an error issue", name)
+			require.Empty(t, errs, "%s: result=true with an error issue", name)
 		}
 		want := strings.Join(errs, "; ")
 		if want == "" {
@@ -596,10 +595,10 @@ func TestValidateMessagesMatchIssues(t *testing.T) {
 		}
 		msg := paramsNamed(t, body, "message")
 		if want == "" {
-			assert.Empty(t, msg, name)
+			require.Empty(t, msg, name)
 			continue
 		}
 		require.Len(t, msg, 1, name)
-		assert.Equal(t, want, msg[0]["valueString"], name)
+		require.Equal(t, want, msg[0]["valueString"], name)
 	}
 }
