@@ -16,48 +16,43 @@
 // comes from measurement (BenchmarkCache in fhir/cache_test.go, on the real
 // 2025-10 release of 8,846 codes).
 //
-// Method: go test -run '^$' -bench 'BenchmarkCache$' -benchtime 1s -count 5
-// ./fhir/, median of 5. Intel Xeon, 2 vCPU shared with other work, Go 1.26,
-// Redis 7.0.15 on loopback. Each request runs through the full gin engine
-// into a writer that discards the body. "miss" is the middleware with no
-// tier: what it adds when it has to compute. "Redis hit" is a replica
-// without a local tier, fed by another. Time, then bytes allocated, per
-// request:
+// Method: go test -run '^$' -bench 'BenchmarkCache$' -benchtime 1s -count 3
+// -benchmem ./fhir/, median of 3. Intel Xeon, 2 vCPU shared with other
+// work, Go 1.26, Redis 7.0.15 on loopback. Each request runs through the
+// full gin engine into a writer that discards the body. "miss" is the
+// middleware with no tier: what it adds when it has to compute. "Redis hit"
+// is a replica without a local tier, fed by another. Time, then bytes
+// allocated, per request:
 //
 //	operation                   no cache         miss            local hit       Redis hit
-//	$lookup E0114               88 µs   90 KB    94 µs   97 KB   2.1 µs  1.3 KB  59 µs   12 KB
-//	$validate-code E0114        11 µs   13 KB    14 µs   15 KB   2.2 µs  1.4 KB  47 µs   3.2 KB
-//	read hcpcs-2025-10, gzip    9.0 µs  8 KB     11 µs   8 KB    2.1 µs  1.2 KB  0.84 ms 1.6 MB
-//	  (770 KB body)     cold    125 ms  95 MB
-//	read, identity              9.2 µs  8 KB     12 µs   8 KB    1.9 µs  1.2 KB  20 ms   17 MB
-//	  (15 MB body)      cold    123 ms  95 MB
+//	$lookup E0114               24 µs   28 KB    29 µs   34 KB   2.0 µs  1.3 KB  50 µs   11 KB
+//	$validate-code E0114        5.1 µs  5.3 KB   7.7 µs  7.7 KB  2.1 µs  1.3 KB  48 µs   3.1 KB
+//	read hcpcs-2025-10, gzip    8.3 µs  8 KB     10 µs   8 KB    2.0 µs  1.2 KB  0.76 ms 1.5 MB
+//	  (770 KB body)     cold    133 ms  93 MB
+//	read, identity              8.3 µs  8 KB     10 µs   8 KB    1.8 µs  1.1 KB  17 ms   17 MB
+//	  (15 MB body)      cold    117 ms  90 MB
 //
 // "cold" is a new server whose first read renders the release; afterwards
-// the handler serves its kept rendering ("no cache"). Redis PING took 62 µs
-// in that run. The machine is noisy: in an earlier 5-run session, with PING
-// at 9 µs, $lookup took 124 µs computed against 24 µs from Redis,
-// $validate-code 18 µs against 38 µs, and the reads 0.81 ms and 22 ms from
-// Redis against 124–137 ms cold. The conclusions are the same in both:
+// the handler serves its kept rendering ("no cache"). Redis PING took 58 µs
+// in that run; on a quiet machine it takes about 10 µs, which moves every
+// Redis hit down by about 45 µs but changes no conclusion:
 //
 //   - Every local hit (about 2 µs) is faster than computing, so every
 //     cacheable operation uses the local tier.
-//   - $validate-code: a Redis hit (38–47 µs) is slower than computing
-//     (11–18 µs), even on loopback. In-process only.
-//   - $lookup: a Redis hit (24–59 µs) beats computing (88–124 µs, mostly
-//     marshalling Parameters) by 30–100 µs on loopback. A Redis across a
-//     network adds its round trip, typically 100–500 µs between hosts,
-//     which makes the hit slower than the miss. By default it stays in
-//     process; the local tier holds the whole working set (9,000 codes ×
-//     about 4 KB). With Redis on the same host, enable it with
-//     --redis-ops read,lookup.
+//   - $validate-code: a Redis hit (48 µs) is slower than computing (5 µs),
+//     even on loopback. In-process only.
+//   - $lookup: a Redis hit (50 µs) is slower than computing (24 µs) since
+//     Parameters are marshalled through a lean type (fhir/parameters.go;
+//     samply's type made it 88 µs). In-process only. --redis-ops
+//     read,lookup sends it to Redis anyway, for a Redis on the same host.
 //   - The CodeSystem read: the handler renders each release once per
 //     snapshot and keeps the rendering. Serving the kept rendering takes
-//     9 µs; a Redis hit takes 0.8 ms (gzip) or 20 ms (identity: the stored
+//     8 µs; a Redis hit takes 0.8 ms (gzip) or 17 ms (identity: the stored
 //     value is gzip'd, and inflating 15 MB dominates). The first rendering
-//     in a process takes about 125 ms and allocates 95 MB. So the read goes
+//     in a process takes 120–130 ms and allocates 90 MB. So the read goes
 //     to Redis only while this process has not rendered that CodeSystem for
 //     the current snapshot: on a fresh replica, or after a reload. That
-//     costs 1–20 ms instead of 125 ms. After that it is served locally, or
+//     costs 1–17 ms instead of 125 ms. After that it is served locally, or
 //     from the kept rendering, and never from Redis. A replica with no local
 //     tier streams the kept rendering without buffering it.
 //   - Searches and the ValueSet read are small and cheap: in-process only.

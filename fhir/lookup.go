@@ -6,26 +6,25 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology"
 )
 
 // parametersOut builds an output Parameters resource.
-type parametersOut struct{ p fm.Parameters }
+type parametersOut struct{ p parametersResource }
 
-func (o *parametersOut) add(pp fm.ParametersParameter) { o.p.Parameter = append(o.p.Parameter, pp) }
+func newParametersOut() *parametersOut {
+	return &parametersOut{p: parametersResource{ResourceType: "Parameters"}}
+}
+
+func (o *parametersOut) add(pp parameter) { o.p.Parameter = append(o.p.Parameter, pp) }
 func (o *parametersOut) str(name, v string) {
-	o.add(fm.ParametersParameter{Name: name, ValueString: ptr(v)})
+	o.add(parameter{Name: name, ValueString: ptr(v)})
 }
-func (o *parametersOut) code(name, v string) {
-	o.add(fm.ParametersParameter{Name: name, ValueCode: ptr(v)})
-}
-func (o *parametersOut) uri(name, v string) {
-	o.add(fm.ParametersParameter{Name: name, ValueUri: ptr(v)})
-}
+func (o *parametersOut) code(name, v string) { o.add(parameter{Name: name, ValueCode: ptr(v)}) }
+func (o *parametersOut) uri(name, v string)  { o.add(parameter{Name: name, ValueUri: ptr(v)}) }
 func (o *parametersOut) boolean(name string, v bool) {
-	o.add(fm.ParametersParameter{Name: name, ValueBoolean: ptr(v)})
+	o.add(parameter{Name: name, ValueBoolean: ptr(v)})
 }
 
 // standardLookupProperties are property codes R4 defines for every code
@@ -60,7 +59,7 @@ func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
 		return err
 	}
 	snap := s.cfg.Data.Snapshot()
-	out := &parametersOut{}
+	out := newParametersOut()
 	if table, ok := snap.SupplementByURL(system); ok {
 		if version != "" {
 			return notFound("not-found", fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found: it is not versioned.", system, version))
@@ -76,7 +75,7 @@ func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
 		out.uri("system", *h.Url)
 		out.boolean("abstract", false)
 		if e.Parent != "" && wanted.want("parent") {
-			out.add(fm.ParametersParameter{Name: "property", Part: []fm.ParametersParameter{
+			out.add(parameter{Name: "property", Part: []parameter{
 				{Name: "code", ValueCode: ptr("parent")}, {Name: "value", ValueCode: ptr(e.Parent)},
 			}})
 		}
@@ -99,7 +98,7 @@ func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
 	out.boolean("abstract", false)
 	if wanted.want("designation") {
 		for _, d := range designations(res.Concept) {
-			out.add(fm.ParametersParameter{Name: "designation", Part: []fm.ParametersParameter{
+			out.add(parameter{Name: "designation", Part: []parameter{
 				{Name: "language", ValueCode: ptr(d.Language)},
 				{Name: "use", ValueCoding: d.Use},
 				{Name: "value", ValueString: ptr(d.Value)},
@@ -118,15 +117,15 @@ func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
 
 // lookupProperty renders one property value with the CMS meaning of a
 // Coding value in a description part, as the seed record shows it.
-func lookupProperty(pv terminology.PropertyValue) fm.ParametersParameter {
+func lookupProperty(pv terminology.PropertyValue) parameter {
 	pj := toPropertyJSON(pv)
-	value := fm.ParametersParameter{Name: "value", ValueCode: pj.ValueCode, ValueCoding: pj.ValueCoding,
+	value := parameter{Name: "value", ValueCode: pj.ValueCode, ValueCoding: pj.ValueCoding,
 		ValueString: pj.ValueString, ValueInteger: pj.ValueInteger, ValueBoolean: pj.ValueBoolean, ValueDateTime: pj.ValueDateTime}
-	parts := []fm.ParametersParameter{{Name: "code", ValueCode: ptr(pv.Def.Code)}, value}
+	parts := []parameter{{Name: "code", ValueCode: ptr(pv.Def.Code)}, value}
 	if pv.Def.Type == terminology.TypeCoding && pv.Display != "" {
-		parts = append(parts, fm.ParametersParameter{Name: "description", ValueString: ptr(pv.Display)})
+		parts = append(parts, parameter{Name: "description", ValueString: ptr(pv.Display)})
 	}
-	return fm.ParametersParameter{Name: "property", Part: parts}
+	return parameter{Name: "property", Part: parts}
 }
 
 // lookupTarget resolves code, system and version from code+system or

@@ -141,7 +141,7 @@ func (s *Server) terminologyCapabilities(c *gin.Context) fm.TerminologyCapabilit
 
 // versions implements $versions: the FHIR versions this server speaks.
 func (s *Server) versions(c *gin.Context) error {
-	out := &parametersOut{}
+	out := newParametersOut()
 	out.code("version", "4.0")
 	out.code("default", "4.0")
 	s.write(c, http.StatusOK, out.p)

@@ -269,13 +269,13 @@ func canonicalVersion(p *opParams, name string) (string, error) {
 // writeValidation renders a validation result as Parameters; a negative
 // result is still HTTP 200.
 func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminology.ValidateResult) {
-	out := &parametersOut{}
+	out := newParametersOut()
 	out.boolean("result", r.Result)
 	if msg := r.Message(); msg != "" {
 		out.str("message", msg)
 	}
 	if in.concept != nil {
-		out.add(fm.ParametersParameter{Name: "codeableConcept", ValueCodeableConcept: in.concept})
+		out.add(parameter{Name: "codeableConcept", ValueCodeableConcept: in.concept})
 	}
 	if r.Code != "" {
 		out.code("code", r.Code)
@@ -294,13 +294,13 @@ func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminolo
 		out.code("status", "inactive")
 	}
 	if len(r.Issues) > 0 {
-		out.add(fm.ParametersParameter{Name: "issues", Resource: mustJSON(newOutcome(r.Issues...))})
+		out.add(parameter{Name: "issues", Resource: mustJSON(newOutcome(r.Issues...))})
 	}
 	for _, u := range r.CausedByUnknownSystem {
-		out.add(fm.ParametersParameter{Name: "x-caused-by-unknown-system", ValueCanonical: ptr(u)})
+		out.add(parameter{Name: "x-caused-by-unknown-system", ValueCanonical: ptr(u)})
 	}
 	for _, u := range r.UnknownSystems {
-		out.add(fm.ParametersParameter{Name: "x-unknown-system", ValueCanonical: ptr(u)})
+		out.add(parameter{Name: "x-unknown-system", ValueCanonical: ptr(u)})
 	}
 	s.write(c, http.StatusOK, out.p)
 }
