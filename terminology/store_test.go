@@ -160,3 +160,37 @@ func TestCaseHint(t *testing.T) {
 	require.Empty(t, uc.Hint)
 	require.Equal(t, "Unable to find code 'X9999' in http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets version '2025-10'", err.Error())
 }
+
+// TestValidateSupplementDisplay: the supplementary code systems check
+// displays by the same rules as HCPCS itself.
+func TestValidateSupplementDisplay(t *testing.T) {
+	s, err := terminology.NewSnapshot([]*terminology.Release{release(t, "2025-10", "E0114")})
+	require.NoError(t, err)
+	coverage := terminology.SupplementURL("coverage")
+	for _, tc := range []struct {
+		display  string
+		result   bool
+		severity string
+		text     string
+	}{
+		{"Not payable by Medicare", true, "", ""},
+		{"Not  payable by Medicare", false, "error", "Wrong whitespace in Display Name 'Not  payable by Medicare' for " + coverage + "#I. Valid display is 'Not payable by Medicare' (en) (for the language(s) '--')"},
+		{"not payable by medicare", true, "warning", "Display Name 'not payable by medicare' for " + coverage + "#I differs only in case from the valid display 'Not payable by Medicare' (en)"},
+		{"Payable", false, "error", "Wrong Display Name 'Payable' for " + coverage + "#I. Valid display is 'Not payable by Medicare' (en) (for the language(s) '--')"},
+	} {
+		t.Run(tc.display, func(t *testing.T) {
+			r := s.Validate(terminology.ValidateRequest{Form: terminology.FormCode,
+				Codings: []terminology.Coding{{System: coverage, Code: "I", Display: tc.display}}})
+			require.Equal(t, tc.result, r.Result)
+			require.Equal(t, "Not payable by Medicare", r.Display)
+			if tc.text == "" {
+				require.Empty(t, r.Issues)
+				return
+			}
+			require.Len(t, r.Issues, 1)
+			require.Equal(t, tc.severity, r.Issues[0].Severity)
+			require.Equal(t, "invalid-display", r.Issues[0].TxType)
+			require.Equal(t, tc.text, r.Issues[0].Text)
+		})
+	}
+}

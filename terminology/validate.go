@@ -267,16 +267,19 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 			"CMS terminated the code '%s': its last day of use was %s", c.Code, concept.TerminationDate.Format(time.DateOnly))
 	}
 	if c.Display != "" {
-		s.checkDisplay(o, req, c, concept, prefix)
+		valid := []string{concept.LongDescription}
+		if concept.ShortDescription != "" && concept.ShortDescription != concept.LongDescription {
+			valid = append(valid, concept.ShortDescription)
+		}
+		checkDisplay(o, req, c, SystemURL, valid, prefix)
 	}
 	return o
 }
 
-func (s *Snapshot) checkDisplay(o *codingOutcome, req ValidateRequest, c Coding, concept *Concept, prefix string) {
-	valid := []string{concept.LongDescription}
-	if concept.ShortDescription != "" && concept.ShortDescription != concept.LongDescription {
-		valid = append(valid, concept.ShortDescription)
-	}
+// checkDisplay compares the client's display with the valid ones of a
+// code of system: exact, else a whitespace-only or case-only difference,
+// else wrong, in the tx.fhir.org wording.
+func checkDisplay(o *codingOutcome, req ValidateRequest, c Coding, system string, valid []string, prefix string) {
 	for _, v := range valid {
 		if c.Display == v {
 			return
@@ -294,7 +297,7 @@ func (s *Snapshot) checkDisplay(o *codingOutcome, req ValidateRequest, c Coding,
 		if normaliseSpace(c.Display) == normaliseSpace(v) {
 			o.add(sev, "invalid", "invalid-display", "Display_Name_WS_for__should_be_one_of__instead_of", prefix+"display",
 				"Wrong whitespace in Display Name '%s' for %s#%s. Valid display is '%s' (en) (for the language(s) '%s')",
-				c.Display, SystemURL, c.Code, v, lang)
+				c.Display, system, c.Code, v, lang)
 			return
 		}
 	}
@@ -302,14 +305,14 @@ func (s *Snapshot) checkDisplay(o *codingOutcome, req ValidateRequest, c Coding,
 		if strings.EqualFold(normaliseSpace(c.Display), normaliseSpace(v)) {
 			o.add("warning", "invalid", "invalid-display", "HCPCS_DISPLAY_CASE", prefix+"display",
 				"Display Name '%s' for %s#%s differs only in case from the valid display '%s' (en)",
-				c.Display, SystemURL, c.Code, v)
+				c.Display, system, c.Code, v)
 			return
 		}
 	}
 	if len(valid) == 1 {
 		o.add(sev, "invalid", "invalid-display", "Display_Name_for__should_be_one_of__instead_of", prefix+"display",
 			"Wrong Display Name '%s' for %s#%s. Valid display is '%s' (en) (for the language(s) '%s')",
-			c.Display, SystemURL, c.Code, valid[0], lang)
+			c.Display, system, c.Code, valid[0], lang)
 		return
 	}
 	quoted := make([]string, len(valid))
@@ -318,7 +321,7 @@ func (s *Snapshot) checkDisplay(o *codingOutcome, req ValidateRequest, c Coding,
 	}
 	o.add(sev, "invalid", "invalid-display", "Display_Name_for__should_be_one_of__instead_of", prefix+"display",
 		"Wrong Display Name '%s' for %s#%s. Valid display is one of %d choices: %s (for the language(s) '%s')",
-		c.Display, SystemURL, c.Code, len(valid), strings.Join(quoted, " or "), lang)
+		c.Display, system, c.Code, len(valid), strings.Join(quoted, " or "), lang)
 }
 
 func normaliseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -355,21 +358,7 @@ func (s *Snapshot) validateSupplement(o *codingOutcome, req ValidateRequest, c C
 		return
 	}
 	o.display = e.Meaning
-	if c.Display == "" || c.Display == e.Meaning {
-		return
+	if c.Display != "" {
+		checkDisplay(o, req, c, c.System, []string{e.Meaning}, prefix)
 	}
-	sev := "error"
-	if req.LenientDisplay {
-		sev = "warning"
-	}
-	lang := req.DisplayLanguage
-	if lang == "" {
-		lang = "--"
-	}
-	id, what := "Display_Name_for__should_be_one_of__instead_of", "Wrong Display Name"
-	if normaliseSpace(c.Display) == normaliseSpace(e.Meaning) {
-		id, what = "Display_Name_WS_for__should_be_one_of__instead_of", "Wrong whitespace in Display Name"
-	}
-	o.add(sev, "invalid", "invalid-display", id, prefix+"display",
-		"%s '%s' for %s#%s. Valid display is '%s' (en) (for the language(s) '%s')", what, c.Display, c.System, c.Code, e.Meaning, lang)
 }
