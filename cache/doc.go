@@ -25,15 +25,17 @@
 // allocated, per request:
 //
 //	operation                   no cache         miss            local hit       Redis hit
-//	$lookup E0114               24 µs   28 KB    29 µs   34 KB   2.0 µs  1.3 KB  50 µs   11 KB
-//	$validate-code E0114        5.1 µs  5.3 KB   7.7 µs  7.7 KB  2.1 µs  1.3 KB  48 µs   3.1 KB
-//	read hcpcs-2025-10, gzip    8.3 µs  8 KB     10 µs   8 KB    2.0 µs  1.2 KB  0.76 ms 1.5 MB
-//	  (770 KB body)     cold    133 ms  93 MB
-//	read, identity              8.3 µs  8 KB     10 µs   8 KB    1.8 µs  1.1 KB  17 ms   17 MB
-//	  (15 MB body)      cold    117 ms  90 MB
+//	$lookup E0114               24 µs   28 KB    29 µs   34 KB   2.0 µs  1.3 KB  51 µs   11 KB
+//	$validate-code E0114        5.2 µs  5.3 KB   7.7 µs  7.7 KB  2.1 µs  1.3 KB  48 µs   3.1 KB
+//	read hcpcs-2025-10, gzip    127 ms  87 MB    (cold)          2.2 µs  1.1 KB  0.78 ms 1.5 MB
+//	  (770 KB body)     warm    1.6 µs  0.9 KB
+//	read, identity              125 ms  92 MB    (cold)          2.1 µs  1.1 KB  17 ms   17 MB
+//	  (15 MB body)      warm    1.5 µs  0.9 KB
 //
-// "cold" is a new server whose first read renders the release; afterwards
-// the handler serves its kept rendering ("no cache"). Redis PING took 58 µs
+// "cold" is a new server whose first read renders the release; "warm" is the
+// handler serving the rendering it kept, without the middleware. A read's
+// local hit is that kept rendering behind the middleware (key hashing adds
+// 0.6 µs). Redis PING took 58 µs
 // in that run; on a quiet machine it takes about 10 µs, which moves every
 // Redis hit down by about 45 µs but changes no conclusion:
 //
@@ -46,15 +48,20 @@
 //     samply's type made it 88 µs). In-process only. --redis-ops
 //     read,lookup sends it to Redis anyway, for a Redis on the same host.
 //   - The CodeSystem read: the handler renders each release once per
-//     snapshot and keeps the rendering. Serving the kept rendering takes
-//     8 µs; a Redis hit takes 0.8 ms (gzip) or 17 ms (identity: the stored
-//     value is gzip'd, and inflating 15 MB dominates). The first rendering
-//     in a process takes 120–130 ms and allocates 90 MB. So the read goes
-//     to Redis only while this process has not rendered that CodeSystem for
-//     the current snapshot: on a fresh replica, or after a reload. That
-//     costs 1–17 ms instead of 125 ms. After that it is served locally, or
-//     from the kept rendering, and never from Redis. A replica with no local
-//     tier streams the kept rendering without buffering it.
+//     snapshot and keeps the rendering, which it serves in 1.5 µs; that
+//     kept rendering is the in-process tier of full reads (X-Cache
+//     hit-local), and they are never copied into the LRU, which would cost
+//     15 MB per release for nothing. A Redis hit takes 0.8 ms (gzip) or
+//     17 ms (identity: the stored value is gzip'd, and inflating 15 MB
+//     dominates); the first rendering in a process takes about 125 ms and
+//     allocates 90 MB. So a read goes to Redis only while this process has
+//     not rendered that CodeSystem for the current snapshot: on a fresh
+//     replica, or after a reload; what it fetches from Redis is kept in the
+//     LRU, since no rendering exists to serve it. Each encoding's first
+//     request on a rendered replica goes once through the middleware, to
+//     publish that variant to Redis for the other replicas. Subsets
+//     (_summary, _elements, _pretty) are built per request and cached in
+//     process only.
 //   - Searches and the ValueSet read are small and cheap: in-process only.
 //   - /metadata is bypassed: it reports when this process loaded its data,
 //     which differs between replicas.

@@ -162,7 +162,10 @@ type ResponseCache struct {
 	pending chan struct{}
 	errLog  *ratelog.Logger
 	fp      atomic.Pointer[snapshotFingerprint]
-	warm    warmReads
+	// published holds the keys of full reads this process has put in (or
+	// found in) Redis. Keys embed the fingerprint, so it grows only by a
+	// few keys per release and reload.
+	published sync.Map
 }
 
 type snapshotFingerprint struct {
@@ -201,19 +204,32 @@ func (rc *ResponseCache) Handler(c *gin.Context) {
 		rc.bypass(c, "other")
 		return
 	}
-	if op == opRead && rc.cfg.Local == nil && (!rc.shared[op] || rc.skipShared(c, op)) {
-		// Nothing would store this read: let the handler stream its kept
-		// rendering (and answer conditionals) rather than buffer 15 MB.
-		c.Header("X-Cache", xCacheMiss)
-		rc.observe(op, xCacheMiss)
-		c.Next()
-		return
-	}
 	fp := rc.fingerprint()
 	key, ok := rc.key(c, op, fp)
 	if !ok {
 		rc.bypass(c, op)
 		return
+	}
+	if op == opRead && fullRead(c) {
+		// The handler keeps each CodeSystem it renders (Server.full) and
+		// serves it in 1.5 µs, faster than a copy in the LRU: that kept
+		// rendering is the in-process tier of full reads, and it answers
+		// conditionals itself. Each variant still goes through the flight
+		// once, to be published to Redis for the other replicas.
+		rendered := rc.s.rendered.has(rc.s.cfg.Data.Snapshot(), c.Param("id"))
+		if rendered && (!rc.shared[op] || rc.isPublished(key)) {
+			c.Header("X-Cache", xCacheHitLocal)
+			rc.observe(op, xCacheHitLocal)
+			c.Next()
+			return
+		}
+		if !rc.shared[op] && rc.cfg.Local == nil {
+			// Nothing would store this read: stream it rather than buffer 15 MB.
+			c.Header("X-Cache", xCacheMiss)
+			rc.observe(op, xCacheMiss)
+			c.Next()
+			return
+		}
 	}
 	cond := takeConditionals(c.Request)
 	// Every request goes through the flight, hits too: the local tier is
@@ -290,8 +306,11 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 	if e := rc.getLocal(key); e != nil {
 		return &fillResult{entry: e, xcache: xCacheHitLocal, stored: true}
 	}
+	// A subset of a read (_summary, _elements, _pretty) is cheap to build
+	// from the kept rendering, and so is a read already rendered here:
+	// neither is worth a Redis round trip.
 	shared := rc.shared[op]
-	if shared && rc.skipShared(c, op) {
+	if op == opRead && (!fullRead(c) || rc.s.rendered.has(rc.s.cfg.Data.Snapshot(), c.Param("id"))) {
 		shared = false
 	}
 	if shared {
@@ -302,6 +321,9 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 			if err == nil {
 				if rc.cfg.Local != nil {
 					rc.cfg.Local.Set(key, b)
+				}
+				if op == opRead {
+					rc.published.Store(key, true)
 				}
 				return &fillResult{entry: e, xcache: xCacheHitRedis, stored: true}
 			}
@@ -316,9 +338,6 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 	res.stored = true
 	if e.status == http.StatusOK {
 		e.addHTTPCaching()
-		if op == opRead {
-			rc.warm.mark(rc.s.cfg.Data.Snapshot(), c.Param("id"))
-		}
 	}
 	// A reload while the handler ran may have given it the new data: such
 	// an answer is served but not stored under the old fingerprint.
@@ -331,45 +350,30 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 		return res
 	}
 	b := e.encode()
-	if rc.cfg.Local != nil {
+	// A computed full read is kept by the handler already; a second copy in
+	// the LRU would only cost memory (15 MB per release).
+	if rc.cfg.Local != nil && !(op == opRead && fullRead(c) && e.status == http.StatusOK) {
 		rc.cfg.Local.Set(key, b)
 	}
 	if toShared {
 		rc.setShared(key, b)
+		if op == opRead {
+			rc.published.Store(key, true)
+		}
 	}
 	return res
 }
 
-// skipShared reports whether a Redis lookup cannot pay for this request.
-// The CodeSystem handler renders each release once per snapshot and keeps
-// it (Server.full): rendering takes about 125 ms, a Redis hit 1–20 ms, but
-// serving the kept rendering 10 µs. So a read asks Redis only until this
-// process has rendered that CodeSystem for the current snapshot.
-func (rc *ResponseCache) skipShared(c *gin.Context, op string) bool {
-	return op == opRead && rc.warm.has(rc.s.cfg.Data.Snapshot(), c.Param("id"))
+func (rc *ResponseCache) isPublished(key string) bool {
+	_, ok := rc.published.Load(key)
+	return ok
 }
 
-// warmReads remembers which CodeSystems this process has rendered for the
-// current snapshot, as Server.full keeps them.
-type warmReads struct {
-	mu   sync.Mutex
-	snap *terminology.Snapshot
-	ids  map[string]bool
-}
-
-func (w *warmReads) has(snap *terminology.Snapshot, id string) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.snap == snap && w.ids[id]
-}
-
-func (w *warmReads) mark(snap *terminology.Snapshot, id string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.snap != snap {
-		w.snap, w.ids = snap, map[string]bool{}
-	}
-	w.ids[id] = true
+// fullRead reports whether a read asks for the whole resource as the
+// handler keeps it rendered, rather than a subset or a pretty-printed copy.
+func fullRead(c *gin.Context) bool {
+	q := c.Request.URL.Query()
+	return q.Get("_summary") == "" && !q.Has("_elements") && q.Get("_pretty") != "true"
 }
 
 // setShared writes to the shared tier off the request path.

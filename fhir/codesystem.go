@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
@@ -274,27 +275,58 @@ type renderedCache struct {
 	mu       sync.Mutex
 	snapshot *terminology.Snapshot
 	entries  map[string]*renderOnce
+	list     []codeSystemResource // codeSystems(snapshot), built once
 }
 
 type renderOnce struct {
 	once sync.Once
+	done atomic.Bool // rendered without error
 	r    *rendered
 	err  error
 }
 
 func (rc *renderedCache) get(s *terminology.Snapshot, id string, render func() (*rendered, error)) (*rendered, error) {
 	rc.mu.Lock()
-	if rc.snapshot != s {
-		rc.snapshot, rc.entries = s, map[string]*renderOnce{}
-	}
+	rc.reset(s)
 	e, ok := rc.entries[id]
 	if !ok {
 		e = &renderOnce{}
 		rc.entries[id] = e
 	}
 	rc.mu.Unlock()
-	e.once.Do(func() { e.r, e.err = render() })
+	e.once.Do(func() {
+		e.r, e.err = render()
+		e.done.Store(e.err == nil)
+	})
 	return e.r, e.err
+}
+
+// has reports whether id is rendered (without error) for snapshot s. It
+// never waits for a rendering in progress.
+func (rc *renderedCache) has(s *terminology.Snapshot, id string) bool {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	e, ok := rc.entries[id]
+	return ok && rc.snapshot == s && e.done.Load()
+}
+
+// reset starts over for a new snapshot; rc.mu must be held.
+func (rc *renderedCache) reset(s *terminology.Snapshot) {
+	if rc.snapshot != s {
+		rc.snapshot, rc.entries, rc.list = s, map[string]*renderOnce{}, nil
+	}
+}
+
+// codeSystems returns the CodeSystem resources of s, built once per
+// snapshot rather than on every read, search and instance operation.
+func (rc *renderedCache) codeSystems(s *terminology.Snapshot) []codeSystemResource {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.reset(s)
+	if rc.list == nil {
+		rc.list = codeSystems(s)
+	}
+	return rc.list
 }
 
 // codeSystemResource is one served CodeSystem: HCPCS of a release, or a supplement.

@@ -31,7 +31,7 @@ func (s *Server) codeSystemOrOp(c *gin.Context) error {
 		return newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "", "CodeSystem resources are read-only.")
 	}
 	snap := s.cfg.Data.Snapshot()
-	cs, err := findCodeSystem(snap, id)
+	cs, err := s.findCodeSystem(snap, id)
 	if err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (s *Server) codeSystemOrOp(c *gin.Context) error {
 
 func (s *Server) codeSystemInstanceOp(c *gin.Context) error {
 	snap := s.cfg.Data.Snapshot()
-	cs, err := findCodeSystem(snap, c.Param("id"))
+	cs, err := s.findCodeSystem(snap, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -53,10 +53,11 @@ func (s *Server) codeSystemInstanceOp(c *gin.Context) error {
 	return notFound("not-found", fmt.Sprintf("Operation %s is not supported on CodeSystem/%s; supported: $lookup, $validate-code.", c.Param("op"), cs.id))
 }
 
-func findCodeSystem(snap *terminology.Snapshot, id string) (*codeSystemResource, error) {
-	for _, cs := range codeSystems(snap) {
-		if cs.id == id {
-			return &cs, nil
+func (s *Server) findCodeSystem(snap *terminology.Snapshot, id string) (*codeSystemResource, error) {
+	list := s.rendered.codeSystems(snap)
+	for i := range list {
+		if list[i].id == id {
+			return &list[i], nil
 		}
 	}
 	return nil, notFound("not-found", fmt.Sprintf("CodeSystem/%s is not known here. HCPCS releases are CodeSystem/hcpcs-YYYY-MM; loaded: %s.",
@@ -220,7 +221,7 @@ func (s *Server) searchCodeSystems(c *gin.Context) error {
 	}
 	snap := s.cfg.Data.Snapshot()
 	var matches []codeSystemResource
-	for _, cs := range codeSystems(snap) {
+	for _, cs := range s.rendered.codeSystems(snap) {
 		ok, err := matchCodeSystem(&cs, q)
 		if err != nil {
 			return err
