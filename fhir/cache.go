@@ -71,7 +71,7 @@ type CacheConfig struct {
 var DefaultSharedOps = []string{opRead}
 
 // CacheOps are the operation names of SharedOps and of Observe.
-var CacheOps = []string{opLookup, opValidate, opRead, opSearch}
+var CacheOps = []string{opLookup, opValidate, opRead, opSearch, opExpand}
 
 // X-Cache values (docs/contract.md).
 const (
@@ -96,6 +96,7 @@ const (
 	opValidate = "validate-code"
 	opRead     = "read"
 	opSearch   = "search"
+	opExpand   = "expand"
 )
 
 // policyFor classifies a request by its route: the cache operation, or ""
@@ -125,14 +126,19 @@ func policyFor(c *gin.Context) string {
 		switch id := c.Param("id"); {
 		case id == "$validate-code":
 			return opValidate
+		case id == "$expand":
+			return opExpand
 		case get && !strings.HasPrefix(id, "$"):
 			return opSearch // a small resource built per request, like a search
 		}
 	case "/fhir/ValueSet/:id/:op":
-		if c.Param("op") == "$validate-code" {
+		switch c.Param("op") {
+		case "$validate-code":
 			return opValidate
+		case "$expand":
+			return opExpand
 		}
-	case "/fhir/CodeSystem", "/fhir/CodeSystem/_search", "/fhir/ValueSet":
+	case "/fhir/CodeSystem", "/fhir/CodeSystem/_search", "/fhir/ValueSet", "/fhir/ValueSet/_search":
 		return opSearch
 	}
 	return ""

@@ -794,6 +794,10 @@ func (w *discardWriter) Header() http.Header         { return w.h }
 func (w *discardWriter) WriteHeader(code int)        { w.code = code }
 func (w *discardWriter) Write(b []byte) (int, error) { w.n += len(b); return len(b), nil }
 
+// composedVS is an implicit value set with a range and a property filter,
+// the shape of an IG's composed set (wheelchair accessories).
+var composedVS = terminology.SystemURL + "?fhir_vs=filter/code/in/E0950-E1298;filter/betos/=/D1D"
+
 // BenchmarkCache measures, on the real 2025-10 release, each operation with
 // no cache, as a miss through the middleware (no tier: its overhead), as a
 // local hit and as a Redis hit (a replica without a local tier, fed by
@@ -810,6 +814,11 @@ func BenchmarkCache(b *testing.B) {
 	ops := []op{
 		{"lookup", opLookup, "/fhir/CodeSystem/$lookup?system=" + sys + "&code=E0114", ""},
 		{"validate-code", opValidate, "/fhir/CodeSystem/$validate-code?url=" + sys + "&code=E0114&display=" + url.QueryEscape("Crutch underarm pair no wood"), ""},
+		{"validate-code-composed", opValidate, "/fhir/ValueSet/$validate-code?url=" + url.QueryEscape(composedVS) + "&system=" + sys + "&code=E0955", ""},
+		{"validate-code-implicit", opValidate, "/fhir/ValueSet/$validate-code?url=" + url.QueryEscape(terminology.AllCodesValueSet) + "&system=" + sys + "&code=E0955", ""},
+		{"expand-filter-20", opExpand, "/fhir/ValueSet/$expand?url=" + url.QueryEscape(terminology.AllCodesValueSet) + "&filter=wheelch&count=20", ""},
+		{"expand-page-1000", opExpand, "/fhir/ValueSet/$expand?url=" + url.QueryEscape(terminology.AllCodesValueSet) + "&count=1000&offset=4000", ""},
+		{"expand-all-gzip", opExpand, "/fhir/ValueSet/$expand?url=" + url.QueryEscape(terminology.AllCodesValueSet), "gzip"},
 		{"read-gzip", opRead, "/fhir/CodeSystem/hcpcs-2025-10", "gzip"},
 		{"read-identity", opRead, "/fhir/CodeSystem/hcpcs-2025-10", ""},
 	}

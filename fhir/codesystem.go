@@ -81,8 +81,27 @@ func codeSystemHeader(r *terminology.Release) fm.CodeSystem {
 		ValueSet:      ptr(allCodesValueSet),
 		Content:       fm.CodeSystemContentModeComplete,
 		Count:         &n,
+		Filter:        hcpcsFilters(),
 		Property:      props,
 	}
+}
+
+// hcpcsFilters are the compose filters HCPCS supports (CodeSystem.filter).
+func hcpcsFilters() []fm.CodeSystemFilter {
+	var out []fm.CodeSystemFilter
+	for _, d := range terminology.FilterDocumentation() {
+		f := fm.CodeSystemFilter{Code: d.Property, Value: d.Value}
+		for _, op := range d.Operators {
+			f.Operator = append(f.Operator, filterOperators[op])
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+var filterOperators = map[string]fm.FilterOperator{
+	"=": fm.FilterOperatorEquals, "in": fm.FilterOperatorIn, "not-in": fm.FilterOperatorNotIn,
+	"exists": fm.FilterOperatorExists, "regex": fm.FilterOperatorRegex,
 }
 
 func baseNames(paths []string) []string {

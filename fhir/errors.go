@@ -2,10 +2,13 @@ package fhir
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology"
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
 // requestError is an error of the request itself, with the status and issue
@@ -49,6 +52,9 @@ func errorResponse(err error, log *slog.Logger) (int, terminology.Issue) {
 	if errors.As(err, &re) {
 		return re.status, re.issue
 	}
+	if status, issue, ok := engineError(err); ok {
+		return status, issue
+	}
 	issue := terminology.Issue{Severity: "error", Text: err.Error()}
 	switch {
 	case errors.Is(err, terminology.ErrInvalid):
@@ -63,4 +69,56 @@ func errorResponse(err error, log *slog.Logger) (int, terminology.Issue) {
 	}
 	log.Error("internal error", "err", err)
 	return http.StatusInternalServerError, terminology.Issue{Severity: "error", Code: "exception", Text: "Internal error."}
+}
+
+// engineError classifies the value-set engine's errors: an unknown code
+// system or value set in a definition is 404 in the tx.fhir.org wording,
+// and an engine error keeps the path of the element at fault.
+func engineError(err error) (int, terminology.Issue, bool) {
+	var us *valueset.UnknownSystemError
+	if errors.As(err, &us) {
+		id := "UNKNOWN_CODESYSTEM_EXP"
+		text := fmt.Sprintf("A definition for CodeSystem '%s' could not be found, so the value set cannot be expanded", us.URL)
+		if us.Version != "" {
+			id = "UNKNOWN_CODESYSTEM_VERSION_EXP"
+			text = fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found, so the value set cannot be expanded", us.URL, us.Version)
+			if len(us.Valid) > 0 {
+				text += ". Valid versions: " + orList(us.Valid)
+			}
+		}
+		return http.StatusNotFound, terminology.Issue{Severity: "error", Code: "not-found", TxType: "not-found", MessageID: id, Text: text}, true
+	}
+	var uv *valueset.UnknownValueSetError
+	if errors.As(err, &uv) {
+		return http.StatusNotFound, terminology.Issue{Severity: "error", Code: "not-found", TxType: "not-found",
+			MessageID: "Unable_to_resolve_value_Set_", Text: uv.Error()}, true
+	}
+	var e *valueset.Error
+	if !errors.As(err, &e) {
+		return 0, terminology.Issue{}, false
+	}
+	issue := terminology.Issue{Severity: "error", Text: e.Text, Expression: e.Path}
+	switch {
+	case errors.Is(e, valueset.ErrTooCostly):
+		issue.Code, issue.MessageID = "too-costly", "VALUESET_TOO_COSTLY"
+		return http.StatusUnprocessableEntity, issue, true
+	case errors.Is(e, valueset.ErrNotSupported):
+		issue.Code = "not-supported"
+		return http.StatusUnprocessableEntity, issue, true
+	case errors.Is(e, valueset.ErrNotFound):
+		issue.Code, issue.TxType = "not-found", "not-found"
+		return http.StatusNotFound, issue, true
+	}
+	issue.Code = "invalid"
+	return http.StatusBadRequest, issue, true
+}
+
+func orList(vs []string) string {
+	switch len(vs) {
+	case 0:
+		return ""
+	case 1:
+		return vs[0]
+	}
+	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
 }

@@ -218,6 +218,20 @@ func normalizeVolatile(t *testing.T, v any) {
 		require.NoError(t, err, "%s.date", rt)
 		require.WithinDuration(t, time.Now(), ts, 24*time.Hour, "%s.date is the snapshot load time", rt)
 		o.set("date", volatileLoadTime)
+	case "ValueSet":
+		x, ok := o.get("expansion")
+		if !ok {
+			return
+		}
+		exp, ok := x.(*object)
+		require.True(t, ok, "expansion is %T", x)
+		ts, ok := exp.get("timestamp")
+		require.True(t, ok, "an expansion has a timestamp")
+		tss, _ := ts.(string)
+		when, err := time.Parse(time.RFC3339, tss)
+		require.NoError(t, err, "expansion.timestamp")
+		require.WithinDuration(t, time.Now(), when, 24*time.Hour, "expansion.timestamp is the snapshot load time")
+		exp.set("timestamp", volatileLoadTime)
 	}
 }
 

@@ -94,9 +94,14 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 					Interaction: []fm.CapabilityStatementRestResourceInteraction{read, search},
 					SearchParam: []fm.CapabilityStatementRestResourceSearchParam{
 						searchParam("_id", fm.SearchParamTypeToken, "Logical id."),
-						searchParam("url", fm.SearchParamTypeUri, "Canonical URL."),
+						searchParam("url", fm.SearchParamTypeUri, "Canonical URL, or url|version."),
+						searchParam("version", fm.SearchParamTypeToken, "Business version."),
+						searchParam("name", fm.SearchParamTypeString, "Computer-friendly name (:exact, :contains)."),
+						searchParam("title", fm.SearchParamTypeString, "Human-friendly title (:exact, :contains)."),
+						searchParam("status", fm.SearchParamTypeToken, "Publication status."),
 					},
 					Operation: []fm.CapabilityStatementRestResourceOperation{
+						{Name: "expand", Definition: "http://hl7.org/fhir/OperationDefinition/ValueSet-expand", Documentation: ptr(expandDocumentation)},
 						operation("validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code"),
 					},
 				},
@@ -135,6 +140,11 @@ func (s *Server) terminologyCapabilities(c *gin.Context) fm.TerminologyCapabilit
 		Kind:         fm.CapabilityStatementKindInstance,
 		Software:     &fm.TerminologyCapabilitiesSoftware{Name: softwareName, Version: ptr(s.cfg.SoftwareVersion)},
 		CodeSystem:   systems,
+		Expansion: &fm.TerminologyCapabilitiesExpansion{
+			Hierarchical: ptr(false), Paging: ptr(true), Incomplete: ptr(false),
+			Parameter:  expansionParameters(),
+			TextFilter: ptr(textFilterDocumentation),
+		},
 		ValidateCode: &fm.TerminologyCapabilitiesValidateCode{Translations: false},
 	}
 }
@@ -146,4 +156,37 @@ func (s *Server) versions(c *gin.Context) error {
 	out.code("default", "4.0")
 	s.write(c, http.StatusOK, out.p)
 	return nil
+}
+
+// textFilterDocumentation says what $expand's filter does.
+const textFilterDocumentation = "Case-insensitive and word-based: every word typed must be the start of a word of the code, the long description " +
+	"(display) or the short description (designation), in any order. Plurals match their singular (crutches: crutch), hyphenated words " +
+	"match joined or apart (wheel-chair: wheelchair), and CMS abbreviations match their words (w/c, wc: wheelchair; pwr: power). " +
+	"Ranked: the exact code first, then codes that start with the text, then matches within the short description, then within the " +
+	"long description, then the rest; ties in code order."
+
+const expandDocumentation = "Value sets by url (url|version), by id or inline (valueSet, POST). Paging with count and offset: every page of one " +
+	"expansion is consistent, and total is always given; without count, an expansion over the server's limit is refused with too-costly. " +
+	"filter: " + textFilterDocumentation
+
+// expansionParameters are the $expand inputs this server implements.
+func expansionParameters() []fm.TerminologyCapabilitiesExpansionParameter {
+	docs := [][2]string{
+		{"url", "the value set, or url|version"}, {"valueSet", "the value set inline (POST)"}, {"valueSetVersion", ""},
+		{"filter", "text filter; see textFilter"}, {"count", "page size"}, {"offset", "start of the page"},
+		{"activeOnly", "leave out terminated codes"}, {"date", "the HCPCS release in effect on that day, and status as of it"},
+		{"includeDesignations", "the short description"}, {"designation", "language or use system|code of the designations to include"},
+		{"includeDefinition", ""}, {"property", "properties to return per code (* for all), as the R5 cross-version extension"},
+		{"displayLanguage", "en only"}, {"excludeNested", "expansions are flat"}, {"excludeNotForUI", ""}, {"excludePostCoordinated", ""},
+		{"system-version", "url|version"}, {"check-system-version", "url|version"}, {"force-system-version", "url|version"},
+		{"exclude-system", "url or url|version"},
+	}
+	out := make([]fm.TerminologyCapabilitiesExpansionParameter, len(docs))
+	for i, d := range docs {
+		out[i] = fm.TerminologyCapabilitiesExpansionParameter{Name: d[0]}
+		if d[1] != "" {
+			out[i].Documentation = ptr(d[1])
+		}
+	}
+	return out
 }

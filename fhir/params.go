@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,8 @@ type param struct {
 	coding    *fm.Coding
 	concept   *fm.CodeableConcept
 	resource  bool
+	// raw is the JSON of a resource-valued parameter.
+	raw json.RawMessage
 }
 
 // opParams are the inputs of one operation call.
@@ -142,6 +145,7 @@ func decodeParam(raw map[string]json.RawMessage, i int) (param, error) {
 		switch {
 		case k == "resource":
 			pp.resource = true
+			pp.raw = v
 			nValues++
 		case k == "part":
 			nValues++
@@ -339,6 +343,34 @@ func (p *opParams) codeableConcept(name string) (*fm.CodeableConcept, error) {
 		return nil, err
 	}
 	return x.concept, nil
+}
+
+// resourceParam returns the JSON of a 0..1 resource-valued parameter.
+func (p *opParams) resourceParam(name string) (json.RawMessage, bool, error) {
+	x, err := p.one(name)
+	if err != nil || x == nil {
+		return nil, false, err
+	}
+	if !x.resource {
+		if x.valueType == "" {
+			return nil, false, badRequest(name, fmt.Sprintf("Parameter `%s` is a resource: POST it in a Parameters resource, it cannot be given in a URL.", name))
+		}
+		return nil, false, badRequest(name, fmt.Sprintf("Parameter `%s` must be a resource, not value%s.", name, x.valueType))
+	}
+	return x.raw, true, nil
+}
+
+// integer reads a non-negative integer parameter.
+func (p *opParams) integer(name string) (int, bool, error) {
+	s, ok, err := p.text(name, []string{"Integer", "UnsignedInt", "PositiveInt"})
+	if err != nil || !ok {
+		return 0, false, err
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, false, badRequest(name, fmt.Sprintf("Parameter `%s` must be a non-negative integer, not %q.", name, s))
+	}
+	return n, true, nil
 }
 
 // refuse answers 422 for inputs this server recognises but does not support.

@@ -195,10 +195,14 @@ func subset(cs *codeSystemResource, full *rendered, summary string, elements map
 			delete(m, k)
 		}
 	}
-	m["meta"] = mustJSON(fm.Meta{Tag: []fm.Coding{{
-		System: ptr("http://terminology.hl7.org/CodeSystem/v3-ObservationValue"), Code: ptr("SUBSETTED"), Display: ptr("subsetted"),
-	}}})
+	m["meta"] = mustJSON(subsettedMeta())
 	return json.Marshal(m)
+}
+
+func subsettedMeta() fm.Meta {
+	return fm.Meta{Tag: []fm.Coding{{
+		System: ptr("http://terminology.hl7.org/CodeSystem/v3-ObservationValue"), Code: ptr("SUBSETTED"), Display: ptr("subsetted"),
+	}}}
 }
 
 // searchCodeSystems implements GET /CodeSystem with url, version, name,
@@ -222,7 +226,7 @@ func (s *Server) searchCodeSystems(c *gin.Context) error {
 	snap := s.cfg.Data.Snapshot()
 	var matches []codeSystemResource
 	for _, cs := range s.rendered.codeSystems(snap) {
-		ok, err := matchCodeSystem(&cs, q)
+		ok, err := matchResource(cs.searchFields(), q)
 		if err != nil {
 			return err
 		}
@@ -344,10 +348,21 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// matchCodeSystem applies the search parameters (AND across parameters, OR
+// searchFields are what the search parameters match on.
+type searchFields struct {
+	id, url, version, name, title, status string
+	// hcpcs: the HCPCS aliases match the url too.
+	hcpcs bool
+}
+
+func (cs *codeSystemResource) searchFields() searchFields {
+	return searchFields{id: cs.id, url: cs.url, version: cs.version, name: cs.name, title: cs.title, status: "active", hcpcs: cs.release != nil}
+}
+
+// matchResource applies the search parameters (AND across parameters, OR
 // across comma-separated values). String parameters match case-insensitively
 // by prefix, or exactly with :exact, or anywhere with :contains.
-func matchCodeSystem(cs *codeSystemResource, q url.Values) (bool, error) {
+func matchResource(r searchFields, q url.Values) (bool, error) {
 	for key, values := range q {
 		name, modifier, _ := strings.Cut(key, ":")
 		if !contains(searchParams, name) {
@@ -356,7 +371,7 @@ func matchCodeSystem(cs *codeSystemResource, q url.Values) (bool, error) {
 		for _, v := range values {
 			ok := false
 			for _, alt := range strings.Split(v, ",") {
-				m, err := matchOne(cs, name, modifier, alt)
+				m, err := matchOne(r, name, modifier, alt)
 				if err != nil {
 					return false, err
 				}
@@ -370,23 +385,29 @@ func matchCodeSystem(cs *codeSystemResource, q url.Values) (bool, error) {
 	return true, nil
 }
 
-func matchOne(cs *codeSystemResource, name, modifier, v string) (bool, error) {
+func matchOne(r searchFields, name, modifier, v string) (bool, error) {
 	switch name {
 	case "_id":
-		return cs.id == v, nil
+		return r.id == v, nil
 	case "url":
-		if cs.release != nil && terminology.IsHCPCSSystem(v) {
+		if base, ver, ok := strings.Cut(v, "|"); ok { // a canonical url|version
+			if r.version != ver {
+				return false, nil
+			}
+			v = base
+		}
+		if r.hcpcs && terminology.IsHCPCSSystem(v) {
 			return true, nil
 		}
-		return cs.url == v, nil
+		return r.url == v, nil
 	case "version":
-		return cs.version == v, nil
+		return r.version == v, nil
 	case "status":
-		return v == "active", nil
+		return v == r.status, nil
 	case "name", "title":
-		field := cs.name
+		field := r.name
 		if name == "title" {
-			field = cs.title
+			field = r.title
 		}
 		f, x := strings.ToLower(field), strings.ToLower(v)
 		switch modifier {

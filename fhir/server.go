@@ -28,6 +28,9 @@ type Config struct {
 	// BaseURL is the public base of the FHIR API (…/fhir), used for fullUrl
 	// and links; empty means derived from each request.
 	BaseURL string
+	// MaxExpansion is the largest $expand answered without count; 0 means
+	// DefaultMaxExpansion, negative means no limit.
+	MaxExpansion int
 	// SoftwareVersion is reported in the CapabilityStatement.
 	SoftwareVersion string
 	Logger          *slog.Logger
@@ -67,6 +70,7 @@ func (s *Server) Register(e *gin.Engine) {
 	g.GET("/CodeSystem/:id/:op", s.wrap(s.codeSystemInstanceOp))
 	g.POST("/CodeSystem/:id/:op", s.wrap(s.codeSystemInstanceOp))
 	g.GET("/ValueSet", s.wrap(s.searchValueSets))
+	g.POST("/ValueSet/_search", s.wrap(s.searchValueSets))
 	g.GET("/ValueSet/:id", s.wrap(s.valueSetOrOp))
 	g.POST("/ValueSet/:id", s.wrap(s.valueSetOrOp))
 	g.GET("/ValueSet/:id/:op", s.wrap(s.valueSetInstanceOp))

@@ -1,8 +1,13 @@
 package fhir_test
 
 import (
+	"archive/tar"
+	"compress/gzip"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -29,6 +34,66 @@ var fixture struct {
 	err    error
 	store  *terminology.Store
 	engine *gin.Engine
+	tmp    string // holds the NPM package built from testdata/package
+}
+
+// TestMain removes what the fixture wrote outside the tree.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixture.tmp != "" {
+		_ = os.RemoveAll(fixture.tmp)
+	}
+	os.Exit(code)
+}
+
+// fixtureValueSets are the value sets the API under test loads: the
+// self-written JSON files of testdata/valuesets, and an NPM package built
+// from testdata/package as the FHIR package registry ships one.
+func fixtureValueSets() (*fhir.LoadedDefinitions, error) {
+	dir, err := os.MkdirTemp("", "hcpcs-fhir-test-")
+	if err != nil {
+		return nil, err
+	}
+	fixture.tmp = dir
+	tgz := filepath.Join(dir, "example.hcpcs.ambulance-0.1.0.tgz")
+	if err := writeTarGz(tgz, filepath.Join("testdata", "package")); err != nil {
+		return nil, err
+	}
+	return fhir.LoadValueSets([]string{filepath.Join("testdata", "valuesets"), tgz})
+}
+
+// writeTarGz packs the files under root into a gzipped tarball, with paths
+// relative to root.
+func writeTarGz(out, root string) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	gz := gzip.NewWriter(f)
+	tw := tar.NewWriter(gz)
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if err := tw.WriteHeader(&tar.Header{Name: filepath.ToSlash(rel), Mode: 0o644, Size: int64(len(b))}); err != nil {
+			return err
+		}
+		_, err = tw.Write(b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	return gz.Close()
 }
 
 // testEngine loads the two releases once per test binary and returns the
@@ -43,7 +108,12 @@ func testEngine(tb testing.TB) *gin.Engine {
 			fixture.err = err
 			return
 		}
-		snap, err := terminology.NewSnapshot(releases)
+		defs, err := fixtureValueSets()
+		if err != nil {
+			fixture.err = err
+			return
+		}
+		snap, err := terminology.NewSnapshotEvaluated(releases, defs.ValueSets, defs.Skipped)
 		if err != nil {
 			fixture.err = err
 			return

@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology"
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
 // validateInputs are what CodeSystem and ValueSet $validate-code share.
@@ -149,57 +151,25 @@ func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) erro
 	return nil
 }
 
-// allCodesValueSets are the value sets of every HCPCS code, by URL and id.
-var allCodesValueSets = []struct{ id, url, name, title string }{
-	{"hcpcs-all", allCodesValueSet, "HCPCSAllCodes", "All HCPCS Level II codes and modifiers"},
-	{"v3-HealthCareCommonProcedureCodingSystem", thoValueSet, "HealthCareCommonProcedureCodingSystem", "Health Care Common Procedure Coding System (all codes)"},
-}
-
-func findValueSet(url string) (string, bool) {
-	base, _, _ := strings.Cut(url, "|")
-	for _, vs := range allCodesValueSets {
-		if vs.url == base {
-			return vs.url, true
-		}
-	}
-	return "", false
-}
-
-func unknownValueSet(url string) error {
-	return &requestError{status: http.StatusNotFound, issue: terminology.Issue{
-		Severity: "error", Code: "not-found", TxType: "not-found", MessageID: "Unable_to_resolve_value_Set_",
-		Text: fmt.Sprintf("A definition for the value set '%s' could not be found. This server has %s and %s.", url, allCodesValueSet, thoValueSet),
-	}}
-}
-
-// validateValueSet implements ValueSet/$validate-code against the value set
-// of all HCPCS codes.
-func (s *Server) validateValueSet(c *gin.Context, vsURL string) error {
+// validateValueSet implements ValueSet/$validate-code: the code is checked
+// against its code system, and its membership is asked of the value-set
+// engine, the same evaluation that $expand lists.
+func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) error {
 	p, err := readParams(c.Request)
 	if err != nil {
 		return err
 	}
-	if err := p.refuse("valueSet", "context", "tx-resource", "useSupplement", "check-system-version"); err != nil {
+	if err := p.refuse("context", "tx-resource", "useSupplement"); err != nil {
 		return err
 	}
-	url, hasURL, err := p.nonEmptyText("url", uriTypes)
+	snap := s.cfg.Data.Snapshot()
+	res := snap.Resolver()
+	ref, err := requestValueSet(p, res, instance)
 	if err != nil {
 		return err
 	}
-	switch {
-	case vsURL == "" && !hasURL:
-		return badRequest("url", "Parameter `url` (the value set) is required at type level.")
-	case vsURL == "":
-		var ok bool
-		if vsURL, ok = findValueSet(url); !ok {
-			return unknownValueSet(url)
-		}
-	case hasURL:
-		if u, ok := findValueSet(url); !ok || u != vsURL {
-			return badRequest("url", fmt.Sprintf("`url` %s contradicts the value set the operation was called on (%s).", url, vsURL))
-		}
-	}
-	if _, _, err := p.text("valueSetVersion", stringTypes); err != nil {
+	opts, err := evalOptions(p)
+	if err != nil {
 		return err
 	}
 	system, _, err := p.nonEmptyText("system", uriTypes)
@@ -215,10 +185,12 @@ func (s *Server) validateValueSet(c *gin.Context, vsURL string) error {
 		return err
 	}
 	in.req.Version = version
-	in.req.ValueSet = vsURL
-	if force, err := forcedVersion(p); err != nil {
+	in.req.ValueSet = ref.vs.Canonical()
+	force, err := forcedVersion(p)
+	if err != nil {
 		return err
-	} else if force != "" {
+	}
+	if force != "" {
 		for i := range in.req.Codings {
 			if terminology.IsHCPCSSystem(in.req.Codings[i].System) {
 				in.req.Codings[i].Version = force
@@ -228,8 +200,63 @@ func (s *Server) validateValueSet(c *gin.Context, vsURL string) error {
 	if err := readValidateOptions(p, &in); err != nil {
 		return err
 	}
-	s.writeValidation(c, in, s.cfg.Data.Snapshot().Validate(in.req))
+	// The compose is evaluated on the HCPCS release the code is validated
+	// in, so that a code of an older release is judged by that release.
+	if v := hcpcsVersion(in.req); v != "" && opts.ForceVersion[terminology.SystemURL] == "" {
+		if opts.SystemVersion == nil {
+			opts.SystemVersion = map[string]string{}
+		}
+		opts.SystemVersion[terminology.SystemURL] = v
+	}
+	compiled, err := ref.compile(snap, opts)
+	var unknown *valueset.UnknownSystemError
+	if errors.As(err, &unknown) {
+		if unknown.URL == terminology.SystemURL && unknown.Version != "" && unknown.Version == hcpcsVersion(in.req) {
+			// The request's own HCPCS version is unknown: validation says so,
+			// in its words, for the coding that named it.
+			s.writeValidation(c, in, snap.Validate(in.req))
+			return nil
+		}
+		s.writeValidation(c, in, unknownSystemResult(in.req, unknown))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	in.req.Members = compiled
+	s.writeValidation(c, in, snap.Validate(in.req))
 	return nil
+}
+
+// hcpcsVersion is the HCPCS version a validation asks for: the first HCPCS
+// coding's own, else the request's.
+func hcpcsVersion(req terminology.ValidateRequest) string {
+	for _, c := range req.Codings {
+		if terminology.IsHCPCSSystem(c.System) && c.Version != "" {
+			return c.Version
+		}
+	}
+	return req.Version
+}
+
+// unknownSystemResult answers a validation against a value set that needs a
+// code system this server does not have: not an error of the request, but a
+// "no" caused by the unknown system.
+func unknownSystemResult(req terminology.ValidateRequest, e *valueset.UnknownSystemError) *terminology.ValidateResult {
+	id, text := "UNKNOWN_CODESYSTEM", fmt.Sprintf("A definition for CodeSystem '%s' could not be found, so the code cannot be validated", e.URL)
+	if e.Version != "" {
+		id = "UNKNOWN_CODESYSTEM_VERSION"
+		text = fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be validated", e.URL, e.Version)
+		if len(e.Valid) > 0 {
+			text += ". Valid versions: " + orList(e.Valid)
+		}
+	}
+	r := &terminology.ValidateResult{Issues: []terminology.Issue{{Severity: "error", Code: "not-found", TxType: "not-found", MessageID: id, Text: text}},
+		CausedByUnknownSystem: []string{e.Canonical()}}
+	if len(req.Codings) == 1 {
+		r.Code, r.System = req.Codings[0].Code, req.Codings[0].System
+	}
+	return r
 }
 
 // systemVersion reads systemVersion, or the tx ecosystem's system-version

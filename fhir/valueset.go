@@ -1,84 +1,165 @@
 package fhir
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
 
-	"github.com/hcpcs-server/hcpcs-server/terminology"
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
-// valueSetResource is an all-codes value set: every HCPCS code, of whatever
-// release the validation selects.
-func valueSetResource(i int) fm.ValueSet {
-	vs := allCodesValueSets[i]
-	return fm.ValueSet{
-		Id: ptr(vs.id), Url: ptr(vs.url), Name: ptr(vs.name), Title: ptr(vs.title),
-		Status:       fm.PublicationStatusActive,
-		Experimental: ptr(false),
-		Description:  ptr("Every HCPCS Level II code and modifier, active or terminated, of the release chosen by systemVersion, date, or the latest."),
-		Compose:      &fm.ValueSetCompose{Include: []fm.ValueSetComposeInclude{{System: ptr(terminology.SystemURL)}}},
-	}
-}
+// valueSetOps are the operations on ValueSet, type and instance level.
+const valueSetOps = "$expand, $validate-code"
 
 func (s *Server) valueSetOrOp(c *gin.Context) error {
-	id := c.Param("id")
-	if id == "$validate-code" {
-		return s.validateValueSet(c, "")
-	}
-	if strings.HasPrefix(id, "$") {
-		return notFound("not-found", fmt.Sprintf("Operation %s is not supported on ValueSet; supported: $validate-code.", id))
+	switch id := c.Param("id"); id {
+	case "$validate-code":
+		return s.validateValueSet(c, nil)
+	case "$expand":
+		return s.expand(c, nil)
+	default:
+		if strings.HasPrefix(id, "$") {
+			return notFound("not-found", fmt.Sprintf("Operation %s is not supported on ValueSet; supported: %s.", id, valueSetOps))
+		}
 	}
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		return newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "", "ValueSet resources are read-only.")
 	}
-	i, err := valueSetIndex(id)
+	vs, err := s.valueSetByID(c.Param("id"))
 	if err != nil {
 		return err
 	}
-	s.write(c, http.StatusOK, valueSetResource(i))
+	summary, elements, err := summaryParams(c)
+	if err != nil {
+		return err
+	}
+	body, err := valueSetBody(vs, summary, elements)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(c, http.StatusOK, body)
 	return nil
 }
 
-func valueSetIndex(id string) (int, error) {
-	for i, vs := range allCodesValueSets {
-		if vs.id == id {
-			return i, nil
+func (s *Server) valueSetByID(id string) (*valueset.ValueSet, error) {
+	reg := s.cfg.Data.Snapshot().ValueSets()
+	if vs, ok := reg.ByID(id); ok {
+		return vs, nil
+	}
+	ids := make([]string, 0, 8)
+	for _, vs := range reg.All() {
+		if vs.ID != "" && len(ids) < 8 {
+			ids = append(ids, vs.ID)
 		}
 	}
-	return 0, notFound("not-found", fmt.Sprintf("ValueSet/%s is not known here; known: hcpcs-all, v3-HealthCareCommonProcedureCodingSystem.", id))
+	return nil, notFound("not-found", fmt.Sprintf("ValueSet/%s is not known here; for example: %s (GET /ValueSet lists them all).", id, strings.Join(ids, ", ")))
 }
 
 func (s *Server) valueSetInstanceOp(c *gin.Context) error {
-	i, err := valueSetIndex(c.Param("id"))
+	vs, err := s.valueSetByID(c.Param("id"))
 	if err != nil {
 		return err
 	}
-	if op := c.Param("op"); op != "$validate-code" {
-		return notFound("not-found", fmt.Sprintf("Operation %s is not supported on ValueSet; supported: $validate-code.", op))
+	switch op := c.Param("op"); op {
+	case "$validate-code":
+		return s.validateValueSet(c, vs)
+	case "$expand":
+		return s.expand(c, vs)
+	default:
+		return notFound("not-found", fmt.Sprintf("Operation %s is not supported on ValueSet; supported: %s.", op, valueSetOps))
 	}
-	return s.validateValueSet(c, allCodesValueSets[i].url)
 }
 
-// searchValueSets implements GET /ValueSet with _id and url.
+// valueSetSummaryElements are the ValueSet elements marked Σ in R4.
+var valueSetSummaryElements = map[string]bool{
+	"resourceType": true, "id": true, "meta": true, "implicitRules": true, "url": true, "identifier": true,
+	"version": true, "name": true, "title": true, "status": true, "experimental": true, "date": true,
+	"publisher": true, "contact": true, "useContext": true, "jurisdiction": true, "immutable": true,
+}
+
+// valueSetBody is a ValueSet resource, whole or reduced by _summary or
+// _elements (then tagged SUBSETTED).
+func valueSetBody(vs *valueset.ValueSet, summary string, elements map[string]bool) (json.RawMessage, error) {
+	full := valueSetResourceJSON(vs)
+	if summary == "" && elements == nil {
+		return full, nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(full, &m); err != nil {
+		return nil, err
+	}
+	for k := range m {
+		switch {
+		case k == "resourceType" || k == "id" || k == "status":
+		case summary == "true" && valueSetSummaryElements[k]:
+		case summary == "text" && k == "text":
+		case summary == "" && elements[k]:
+		default:
+			delete(m, k)
+		}
+	}
+	m["meta"] = mustJSON(subsettedMeta())
+	return json.Marshal(m)
+}
+
+func (vsSearch valueSetSearch) fields() searchFields {
+	vs := vsSearch.vs
+	return searchFields{id: vs.ID, url: vs.URL, version: vs.Version, name: vs.Name, title: vs.Title, status: cmpOr(vs.Status, "active")}
+}
+
+type valueSetSearch struct{ vs *valueset.ValueSet }
+
+// searchValueSets implements GET /ValueSet with _id, url (also url|version),
+// version, name, title, status, _summary, _elements, _count and _offset.
 func (s *Server) searchValueSets(c *gin.Context) error {
 	q := c.Request.URL.Query()
-	base := s.baseURL(c)
-	bundle := searchBundle{ResourceType: "Bundle", Type: "searchset"}
-	for i, vs := range allCodesValueSets {
-		if id := q.Get("_id"); id != "" && id != vs.id {
-			continue
+	if c.Request.Method == http.MethodPost {
+		if err := c.Request.ParseForm(); err != nil {
+			return badRequest("", fmt.Sprintf("The search form cannot be parsed: %v.", err))
 		}
-		if u := q.Get("url"); u != "" && u != vs.url {
-			continue
-		}
-		bundle.Entry = append(bundle.Entry, bundleEntry{FullURL: base + "/ValueSet/" + vs.id, Resource: mustJSON(valueSetResource(i)), Search: &entrySearch{Mode: "match"}})
+		q = c.Request.Form
 	}
-	bundle.Total = len(bundle.Entry)
-	bundle.Link = []bundleLink{{Relation: "self", URL: base + "/ValueSet?" + q.Encode()}}
+	summary, elements, err := summaryParams(c)
+	if err != nil {
+		return err
+	}
+	count, offset, err := paging(q)
+	if err != nil {
+		return err
+	}
+	var matches []*valueset.ValueSet
+	for _, vs := range s.cfg.Data.Snapshot().ValueSets().All() {
+		ok, err := matchResource(valueSetSearch{vs}.fields(), q)
+		if err != nil {
+			return err
+		}
+		if ok {
+			matches = append(matches, vs)
+		}
+	}
+	base := s.baseURL(c)
+	bundle := searchBundle{ResourceType: "Bundle", Type: "searchset", Total: len(matches)}
+	self := searchSelf(q)
+	bundle.Link = append(bundle.Link, bundleLink{Relation: "self", URL: base + "/ValueSet?" + withPaging(self, count, offset)})
+	if summary != "count" {
+		end := min(offset+count, len(matches))
+		for i := offset; i < end; i++ {
+			body, err := valueSetBody(matches[i], summary, elements)
+			if err != nil {
+				return err
+			}
+			bundle.Entry = append(bundle.Entry, bundleEntry{FullURL: base + "/ValueSet/" + matches[i].ID, Resource: body, Search: &entrySearch{Mode: "match"}})
+		}
+		if end < len(matches) {
+			bundle.Link = append(bundle.Link, bundleLink{Relation: "next", URL: base + "/ValueSet?" + withPaging(self, count, end)})
+		}
+		if offset > 0 {
+			bundle.Link = append(bundle.Link, bundleLink{Relation: "previous", URL: base + "/ValueSet?" + withPaging(self, count, max(0, offset-count))})
+		}
+	}
 	s.write(c, http.StatusOK, bundle)
 	return nil
 }

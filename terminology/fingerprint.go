@@ -74,6 +74,15 @@ func computeFingerprint(s *Snapshot) string {
 			w.str(e.Parent)
 		}
 	}
+	// Loaded value sets by their source: what is served on read, and what
+	// every expansion is computed from.
+	vss := s.valueSets.All()
+	w.int(len(vss))
+	for _, vs := range vss {
+		w.str(vs.Canonical())
+		w.str(vs.ID)
+		w.str(string(vs.Source))
+	}
 	h.Write(w.buf)
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -24,6 +24,8 @@ type Release struct {
 	ProcessingNotes map[string]string
 
 	byCode map[string]*Concept
+
+	views releaseViews
 }
 
 var versionPattern = regexp.MustCompile(`^(\d{4})-(0[1-9]|1[0-2])$`)

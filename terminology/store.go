@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
 // Snapshot is an immutable set of releases, oldest first. Handlers take one
@@ -21,11 +23,59 @@ type Snapshot struct {
 
 	fingerprintOnce sync.Once
 	fingerprint     string
+
+	valueSets *valueset.Registry
+	skipped   []SkippedResource
+	compiled  compiledCache
 }
+
+// SkippedResource is a loaded definition that is not served, and why.
+type SkippedResource struct {
+	Origin, Canonical, Reason string
+}
+
+// NewSnapshotEvaluated is NewSnapshotWith for value sets from files and
+// packages: those that cannot be evaluated here (a code system this server
+// does not have, a filter it does not support, an import that is missing
+// or itself skipped) are left out and returned with the reason, and the
+// rest are served. skipped carries what the loader left out already.
+func NewSnapshotEvaluated(releases []*Release, loaded []*valueset.ValueSet, skipped []SkippedResource) (*Snapshot, error) {
+	for {
+		snap, err := NewSnapshotWith(releases, loaded)
+		if err != nil {
+			return nil, err
+		}
+		res := snap.Resolver()
+		keep := loaded[:0:0]
+		for _, vs := range loaded {
+			if _, err := valueset.Compile(vs, res, valueset.Options{}); err != nil {
+				skipped = append(skipped, SkippedResource{Origin: vs.Origin, Canonical: vs.Canonical(), Reason: err.Error()})
+				continue
+			}
+			keep = append(keep, vs)
+		}
+		if len(keep) == len(loaded) {
+			snap.skipped = skipped
+			return snap, nil
+		}
+		loaded = keep
+	}
+}
+
+// Skipped lists the loaded definitions that are not served, and why.
+func (s *Snapshot) Skipped() []SkippedResource { return s.skipped }
 
 // NewSnapshot validates and indexes a set of releases. Two releases with the
 // same version are an error: the caller must pick one.
 func NewSnapshot(releases []*Release) (*Snapshot, error) {
+	return NewSnapshotWith(releases, nil)
+}
+
+// NewSnapshotWith is NewSnapshot with value sets loaded from files or
+// packages, served beside the built-in ones (BuiltinValueSets); a loaded
+// value set with the url and version of a built-in one is dropped, and
+// named in the error.
+func NewSnapshotWith(releases []*Release, loaded []*valueset.ValueSet) (*Snapshot, error) {
 	if len(releases) == 0 {
 		return nil, fmt.Errorf("%w: no releases", ErrInvalid)
 	}
@@ -39,7 +89,37 @@ func NewSnapshot(releases []*Release) (*Snapshot, error) {
 		}
 		s.byVersion[r.Version] = r
 	}
+	reg, dropped := valueset.NewRegistry(append(BuiltinValueSets(), loaded...))
+	if len(dropped) > 0 {
+		return nil, fmt.Errorf("%w: value sets given twice: %s", ErrInvalid, strings.Join(dropped, "; "))
+	}
+	s.valueSets = reg
 	return s, nil
+}
+
+// ValueSets returns the value sets the snapshot serves: built-in ones first.
+func (s *Snapshot) ValueSets() *valueset.Registry { return s.valueSets }
+
+// The built-in value sets: every HCPCS code, under the implicit URL and
+// under THO's.
+const (
+	AllCodesValueSet = SystemURL + "?fhir_vs"
+	THOValueSet      = "http://terminology.hl7.org/ValueSet/v3-HealthCareCommonProcedureCodingSystem"
+)
+
+// BuiltinValueSets are the value sets every snapshot serves.
+func BuiltinValueSets() []*valueset.ValueSet {
+	all := func() *valueset.Compose {
+		return &valueset.Compose{Include: []valueset.ConceptSet{{System: SystemURL}}}
+	}
+	f := false
+	desc := "Every HCPCS Level II code and modifier, active or terminated, of the release chosen by system-version, date, or the latest."
+	return []*valueset.ValueSet{
+		{ID: "hcpcs-all", URL: AllCodesValueSet, Name: "HCPCSAllCodes", Title: "All HCPCS Level II codes and modifiers",
+			Status: "active", Experimental: &f, Description: desc, Compose: all()},
+		{ID: "v3-HealthCareCommonProcedureCodingSystem", URL: THOValueSet, Name: "HealthCareCommonProcedureCodingSystem",
+			Title: "Health Care Common Procedure Coding System (all codes)", Status: "active", Experimental: &f, Description: desc, Compose: all()},
+	}
 }
 
 // Releases returns the releases, oldest first. The slice must not be modified.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
 // Issue is one finding of a validation, in the vocabulary of the HL7
@@ -47,6 +49,24 @@ type ValidateRequest struct {
 	// ValueSet is the canonical (url|version) of the value set validated
 	// against, or "" for CodeSystem/$validate-code.
 	ValueSet string
+	// Members answers membership in that value set: the value-set engine's
+	// compiled value set, so that validation and expansion agree.
+	Members Membership
+}
+
+// Membership says whether a value set holds a code of a system.
+type Membership interface {
+	Lookup(system, version, code string) (*valueset.Member, bool)
+}
+
+// inValueSet reports whether the request's value set holds the code; with
+// no value set (CodeSystem/$validate-code) every code is "in".
+func (req *ValidateRequest) inValueSet(system, code string) bool {
+	if req.Members == nil {
+		return true
+	}
+	_, ok := req.Members.Lookup(system, "", code)
+	return ok
 }
 
 // ValidateResult is the answer. Result=false always comes with at least one
@@ -169,10 +189,12 @@ func prefixFor(form InputForm, i int) string {
 
 func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) *codingOutcome {
 	o := &codingOutcome{code: c.Code, system: c.System}
+	reported := false
 	notInVS := func() {
-		if req.ValueSet == "" {
+		if req.ValueSet == "" || reported {
 			return
 		}
+		reported = true
 		// Within a CodeableConcept, one coding outside the value set is only
 		// information: the concept fails as a whole (TX_GENERAL_CC_ERROR_MESSAGE).
 		sev, txType := "error", "not-in-vs"
@@ -188,11 +210,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		return o
 	}
 	if t, ok := s.SupplementByURL(c.System); ok {
-		if req.ValueSet != "" { // a known system, but not HCPCS
-			notInVS()
-			return o
-		}
-		s.validateSupplement(o, req, c, t, prefix)
+		s.validateSupplement(o, req, c, t, prefix, notInVS)
 		return o
 	}
 	if !IsHCPCSSystem(c.System) {
@@ -249,6 +267,9 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		return o
 	}
 	o.display = concept.LongDescription
+	if !req.inValueSet(SystemURL, c.Code) {
+		notInVS()
+	}
 	inactive := concept.InactiveAsOf(req.Date)
 	o.inactive = &inactive
 	if !req.Date.IsZero() && !concept.AddedDate.IsZero() && Day(req.Date).Before(concept.AddedDate) {
@@ -338,7 +359,7 @@ func orList(vs []string) string {
 
 // validateSupplement checks a code of one of the supplementary code tables,
 // which are not versioned.
-func (s *Snapshot) validateSupplement(o *codingOutcome, req ValidateRequest, c Coding, t *CodeTable, prefix string) {
+func (s *Snapshot) validateSupplement(o *codingOutcome, req ValidateRequest, c Coding, t *CodeTable, prefix string, notInVS func()) {
 	version := c.Version
 	if version == "" {
 		version = req.Version
@@ -353,9 +374,13 @@ func (s *Snapshot) validateSupplement(o *codingOutcome, req ValidateRequest, c C
 	}
 	e, ok := t.Entry(c.Code)
 	if !ok {
+		notInVS()
 		o.add("error", "code-invalid", "invalid-code", "Unknown_Code_in", prefix+"code",
 			"Unknown code '%s' in the CodeSystem '%s'", c.Code, c.System)
 		return
+	}
+	if !req.inValueSet(c.System, c.Code) {
+		notInVS()
 	}
 	o.display = e.Meaning
 	if c.Display != "" {

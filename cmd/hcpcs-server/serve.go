@@ -34,6 +34,11 @@ type serveConfig struct {
 	redis   string
 	baseURL string
 	version string // force the version when exactly one release is read
+	// valueSets are the sources of ValueSet resources: JSON files,
+	// directories and FHIR NPM packages.
+	valueSets []string
+	// maxExpansion is the largest $expand answered without count.
+	maxExpansion int
 
 	// The response cache (cache/doc.go).
 	cacheSize    int64         // bytes of the in-process tier; 0 disables it
@@ -51,6 +56,17 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return def
 	}
 	var envErr error
+	envInt := func(name string, def int) int {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil && envErr == nil {
+			envErr = fmt.Errorf("%s=%q: %v", name, v, err)
+		}
+		return n
+	}
 	envDuration := func(name string, def time.Duration) time.Duration {
 		v := getenv(name)
 		if v == "" {
@@ -76,6 +92,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	redisOps := fs.String("redis-ops", env("HCPCS_REDIS_OPS", strings.Join(fhir.DefaultSharedOps, ",")),
 		"operations whose responses go to Redis: any of "+strings.Join(fhir.CacheOps, ", ")+"; the others stay in process (HCPCS_REDIS_OPS)")
 	baseURL := fs.String("base-url", env("HCPCS_BASE_URL", ""), "public base URL of the FHIR API, e.g. https://tx.example.org/fhir (HCPCS_BASE_URL)")
+	valueSets := fs.String("valuesets", env("HCPCS_VALUESETS", ""), "comma-separated ValueSet sources: FHIR JSON files, directories, FHIR NPM packages (.tgz); empty: the built-in value sets only (HCPCS_VALUESETS)")
+	maxExpansion := fs.Int("max-expansion", envInt("HCPCS_MAX_EXPANSION", fhir.DefaultMaxExpansion), "largest $expand answered without count; larger ones get too-costly and must page (HCPCS_MAX_EXPANSION)")
 	ver := fs.String("release-version", env("HCPCS_RELEASE_VERSION", ""), "YYYY-MM of the release when --data is a single file whose name does not say (HCPCS_RELEASE_VERSION)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -91,7 +109,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		fmt.Fprintln(stderr, "serve:", envErr)
 		return nil, errUsage
 	}
-	cfg := &serveConfig{listen: *listen, redis: *redis, baseURL: *baseURL, version: *ver,
+	if *maxExpansion < 1 {
+		fmt.Fprintln(stderr, "serve: --max-expansion must be positive")
+		return nil, errUsage
+	}
+	cfg := &serveConfig{listen: *listen, redis: *redis, baseURL: *baseURL, version: *ver, maxExpansion: *maxExpansion,
 		cacheTTL: *cacheTTL, redisPrefix: *redisPrefix, redisTimeout: *redisTimeout}
 	var err error
 	if cfg.cacheSize, err = cache.ParseSize(*cacheSize); err != nil {
@@ -120,6 +142,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 			cfg.data = append(cfg.data, d)
 		}
 	}
+	for _, v := range strings.Split(*valueSets, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			cfg.valueSets = append(cfg.valueSets, v)
+		}
+	}
 	if len(cfg.data) == 0 {
 		fmt.Fprintln(stderr, "serve: --data names no source")
 		return nil, errUsage
@@ -133,7 +160,14 @@ func loadSnapshot(cfg *serveConfig) (*terminology.Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	return terminology.NewSnapshot(releases)
+	if len(cfg.valueSets) == 0 {
+		return terminology.NewSnapshot(releases)
+	}
+	defs, err := fhir.LoadValueSets(cfg.valueSets)
+	if err != nil {
+		return nil, fmt.Errorf("value sets: %w", err)
+	}
+	return terminology.NewSnapshotEvaluated(releases, defs.ValueSets, defs.Skipped)
 }
 
 // reload reads the sources again and swaps them in whole; on any error the
@@ -147,6 +181,7 @@ func reload(cfg *serveConfig, store *terminology.Store, log *slog.Logger) error 
 	// means new cache keys.
 	fp := next.Fingerprint()
 	store.Swap(next)
+	logValueSets(log, next)
 	log.Info("reloaded", "versions", next.Versions(), "fingerprint", fp)
 	return nil
 }
@@ -171,6 +206,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		n := r.Counts()
 		log.Info("release loaded", "version", r.Version, "codes", n.Entries, "procedures", n.Procedures, "modifiers", n.Modifiers, "sources", r.Sources)
 	}
+	logValueSets(log, snap)
 	log.Info("data loaded", "releases", len(snap.Releases()), "latest", snap.Latest().Version, "took", time.Since(start).String())
 	fpStart := time.Now()
 	log.Info("data fingerprint", "fingerprint", snap.Fingerprint(), "took", time.Since(fpStart).String())
@@ -186,14 +222,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer rcache.close()
 
-	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), Logger: log})
+	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), Logger: log, MaxExpansion: cfg.maxExpansion})
 	responses := api.NewResponseCache(rcache.config)
 	engine := api.NewEngine(metrics.middleware, responses.Handler)
 	engine.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	engine.GET("/readyz", func(c *gin.Context) {
 		s := store.Snapshot()
 		body := gin.H{"status": "ready", "versions": s.Versions(), "latest": s.Latest().Version,
-			"loadedAt": s.LoadedAt().Format(time.RFC3339), "fingerprint": s.Fingerprint()}
+			"loadedAt": s.LoadedAt().Format(time.RFC3339), "fingerprint": s.Fingerprint(),
+			"valueSets": len(s.ValueSets().All()), "skipped": skippedJSON(s.Skipped())}
 		rcache.ready(c.Request.Context(), body)
 		// Redis being down does not make the server unready: it serves
 		// without it (fail-open).
@@ -358,4 +395,21 @@ func (m *httpMetrics) middleware(c *gin.Context) {
 	}
 	m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
 	m.duration.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
+}
+
+// logValueSets says how many value sets are served and which loaded ones
+// were left out, and why.
+func logValueSets(log *slog.Logger, snap *terminology.Snapshot) {
+	for _, sk := range snap.Skipped() {
+		log.Warn("definition skipped", "origin", sk.Origin, "canonical", sk.Canonical, "reason", sk.Reason)
+	}
+	log.Info("value sets loaded", "served", len(snap.ValueSets().All()), "skipped", len(snap.Skipped()))
+}
+
+func skippedJSON(list []terminology.SkippedResource) []gin.H {
+	out := make([]gin.H, 0, len(list))
+	for _, sk := range list {
+		out = append(out, gin.H{"origin": sk.Origin, "canonical": sk.Canonical, "reason": sk.Reason})
+	}
+	return out
 }

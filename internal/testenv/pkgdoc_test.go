@@ -5,15 +5,44 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
 
-// TestPackageDocs requires exactly one file with a package comment in each
-// of the repository's packages, and a doc.go for the three main ones.
+// TestPackageDocs requires, in every package of the repository (found by
+// walking the tree, so that a new package cannot be missed), exactly one
+// file with a package comment: doc.go.
 func TestPackageDocs(t *testing.T) {
 	root := RepoRoot(t)
-	for _, dir := range []string{"terminology", "fhir", "cache", "cmd/hcpcs-server", "internal/testenv", "internal/ratelog", "cache/redistest"} {
+	var dirs []string
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); p != root && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || name == "data") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+			rel, _ := filepath.Rel(root, filepath.Dir(p))
+			if len(dirs) == 0 || dirs[len(dirs)-1] != rel {
+				dirs = append(dirs, rel)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"terminology", "terminology/valueset", "fhir", "cache", "cmd/hcpcs-server", "internal/fhirpkg"} {
+		if !slices.Contains(dirs, want) {
+			t.Fatalf("the walk found no package %s: %v", want, dirs)
+		}
+	}
+	for _, dir := range dirs {
 		path := filepath.Join(root, dir)
 		if _, err := os.Stat(path); err != nil {
 			t.Fatalf("package %s: %v", dir, err)
@@ -38,10 +67,8 @@ func TestPackageDocs(t *testing.T) {
 		if len(withDoc) != 1 {
 			t.Errorf("%s: want exactly one file with a package doc, have %v", dir, withDoc)
 		}
-		if dir == "terminology" || dir == "fhir" || dir == "cache" {
-			if len(withDoc) == 1 && withDoc[0] != "doc.go" {
-				t.Errorf("%s: the package doc belongs in doc.go, not %s", dir, withDoc[0])
-			}
+		if len(withDoc) == 1 && withDoc[0] != "doc.go" {
+			t.Errorf("%s: the package doc belongs in doc.go, not %s", dir, withDoc[0])
 		}
 	}
 }

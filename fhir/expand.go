@@ -1,0 +1,447 @@
+package fhir
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology"
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
+)
+
+// DefaultMaxExpansion is the largest expansion returned without count; a
+// larger one is refused with too-costly and a hint to page. Every HCPCS
+// release (8,846 codes in 2025-10) fits.
+const DefaultMaxExpansion = 10000
+
+// tooCostlyHeader lets a client lower the limit for one request, as the tx
+// ecosystem's "big" tests do; it never raises it.
+const tooCostlyHeader = "X-TOO-COSTLY-THRESHOLD"
+
+// valueSetRef is the value set an operation is about.
+type valueSetRef struct {
+	vs *valueset.ValueSet
+	// canonical names a value set the server holds (or an implicit one);
+	// "" for one given inline.
+	canonical string
+}
+
+// compile compiles the value set for opts: the server's own through the
+// snapshot's cache of compiled sets, an inline one afresh.
+func (r valueSetRef) compile(snap *terminology.Snapshot, opts valueset.Options) (*valueset.Compiled, error) {
+	if r.canonical == "" {
+		return valueset.Compile(r.vs, snap.Resolver(), opts)
+	}
+	return snap.CompileValueSet(r.canonical, opts)
+}
+
+// requestValueSet finds the value set an operation is about: the instance
+// it was called on, the url (with valueSetVersion), or valueSet inline.
+func requestValueSet(p *opParams, res *terminology.Resolver, instance *valueset.ValueSet) (valueSetRef, error) {
+	vs, canonical, err := findRequestValueSet(p, res, instance)
+	return valueSetRef{vs: vs, canonical: canonical}, err
+}
+
+func findRequestValueSet(p *opParams, res *terminology.Resolver, instance *valueset.ValueSet) (*valueset.ValueSet, string, error) {
+	url, hasURL, err := p.nonEmptyText("url", uriTypes)
+	if err != nil {
+		return nil, "", err
+	}
+	version, hasVersion, err := p.nonEmptyText("valueSetVersion", stringTypes)
+	if err != nil {
+		return nil, "", err
+	}
+	raw, hasInline, err := p.resourceParam("valueSet")
+	if err != nil {
+		return nil, "", err
+	}
+	if base, v, ok := strings.Cut(url, "|"); ok { // a canonical url|version
+		if hasVersion && v != version {
+			return nil, "", badRequest("valueSetVersion", fmt.Sprintf("`valueSetVersion` %s contradicts the version in `url` %s.", version, url))
+		}
+		url, version, hasVersion = base, v, true
+	}
+	switch {
+	case instance != nil:
+		if hasInline {
+			return nil, "", badRequest("valueSet", "`valueSet` cannot be given to an operation on a ValueSet instance.")
+		}
+		if hasURL && url != instance.URL {
+			return nil, "", badRequest("url", fmt.Sprintf("`url` %s contradicts the value set the operation was called on (%s).", url, instance.URL))
+		}
+		if hasVersion && version != instance.Version {
+			return nil, "", badRequest("valueSetVersion", fmt.Sprintf("`valueSetVersion` %s contradicts ValueSet/%s, which is version %q.", version, instance.ID, instance.Version))
+		}
+		return instance, instance.Canonical(), nil
+	case hasInline && hasURL:
+		return nil, "", badRequest("url", "Give the value set either by `url` or inline as `valueSet`, not both.")
+	case hasInline:
+		vs, err := inlineValueSet(raw)
+		return vs, "", err
+	case hasURL:
+		canon := url
+		if hasVersion {
+			canon += "|" + version
+		}
+		vs, err := res.ValueSet(canon)
+		if err != nil {
+			return nil, "", err
+		}
+		return vs, canon, nil
+	}
+	return nil, "", badRequest("url", "The value set is required: give `url` (and `valueSetVersion`), or POST it as `valueSet`.")
+}
+
+// evalOptions reads the parameters that change how a compose is evaluated.
+func evalOptions(p *opParams) (valueset.Options, error) {
+	var opts valueset.Options
+	var err error
+	if opts.Date, err = p.date("date"); err != nil {
+		return opts, err
+	}
+	if opts.ActiveOnly, err = p.boolean("activeOnly"); err != nil {
+		return opts, err
+	}
+	for name, into := range map[string]*map[string]string{"system-version": &opts.SystemVersion,
+		"force-system-version": &opts.ForceVersion, "check-system-version": &opts.CheckVersion} {
+		if *into, err = canonicalVersions(p, name); err != nil {
+			return opts, err
+		}
+	}
+	return opts, nil
+}
+
+// canonicalVersions reads a repeatable url|version parameter into a map,
+// the HCPCS aliases under the canonical URL too.
+func canonicalVersions(p *opParams, name string) (map[string]string, error) {
+	var out map[string]string
+	for _, x := range p.all(name) {
+		if err := checkType(&x, uriTypes); err != nil {
+			return nil, err
+		}
+		sys, ver, ok := strings.Cut(x.text, "|")
+		if !ok || sys == "" || ver == "" {
+			return nil, badRequest(name, fmt.Sprintf("Parameter `%s` must be system|version, not %q.", name, x.text))
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		if prev, dup := out[sys]; dup && prev != ver {
+			return nil, badRequest(name, fmt.Sprintf("Parameter `%s` gives two versions of %s: %s and %s.", name, sys, prev, ver))
+		}
+		out[sys] = ver
+		if terminology.IsHCPCSSystem(sys) {
+			out[terminology.SystemURL] = ver
+		}
+	}
+	return out, nil
+}
+
+// expandInputs are the parameters of $expand besides the value set.
+type expandInputs struct {
+	req                 valueset.ExpandRequest
+	includeDesignations bool
+	designations        []string // language or system|code of uses to include
+	includeDefinition   bool
+	properties          []string // "*" for all
+	excludeSystems      map[string]string
+	echo                []expansionParamJSON
+}
+
+// echoedBooleans and friends are the inputs an expansion echoes.
+var (
+	expandBooleans = []string{"activeOnly", "includeDesignations", "includeDefinition", "excludeNested", "excludeNotForUI", "excludePostCoordinated"}
+	expandRepeated = []string{"system-version", "check-system-version", "force-system-version", "exclude-system"}
+)
+
+func readExpandInputs(p *opParams, maxExpansion int, threshold string) (*expandInputs, error) {
+	in := &expandInputs{}
+	echo := func(e expansionParamJSON) { in.echo = append(in.echo, e) }
+	filter, hasFilter, err := p.text("filter", stringTypes)
+	if err != nil {
+		return nil, err
+	}
+	if hasFilter {
+		in.req.Filter = filter
+		echo(expansionParamJSON{Name: "filter", ValueString: ptr(filter)})
+	}
+	if in.req.Offset, _, err = p.integer("offset"); err != nil {
+		return nil, err
+	}
+	if in.req.Count, in.req.HasCount, err = p.integer("count"); err != nil {
+		return nil, err
+	}
+	if p.has("offset") {
+		echo(expansionParamJSON{Name: "offset", ValueInteger: ptr(in.req.Offset)})
+	}
+	if in.req.HasCount {
+		echo(expansionParamJSON{Name: "count", ValueInteger: ptr(in.req.Count)})
+	}
+	in.req.Limit = maxExpansion
+	if threshold != "" {
+		n, err := strconv.Atoi(threshold)
+		if err != nil || n < 1 {
+			return nil, badRequest(tooCostlyHeader, fmt.Sprintf("Header %s must be a positive integer, not %q.", tooCostlyHeader, threshold))
+		}
+		if in.req.Limit == 0 || n < in.req.Limit {
+			in.req.Limit = n
+		}
+	}
+	for _, name := range expandBooleans {
+		v, err := p.boolean(name)
+		if err != nil {
+			return nil, err
+		}
+		if p.has(name) {
+			echo(expansionParamJSON{Name: name, ValueBoolean: ptr(v)})
+		}
+		switch name {
+		case "includeDesignations":
+			in.includeDesignations = v
+		case "includeDefinition":
+			in.includeDefinition = v
+		}
+	}
+	lang, hasLang, err := p.nonEmptyText("displayLanguage", codeTypes)
+	if err != nil {
+		return nil, err
+	}
+	if !hasLang {
+		lang = "en" // the only language of the systems served here
+	}
+	echo(expansionParamJSON{Name: "displayLanguage", ValueCode: ptr(lang)})
+	if d, ok, _ := p.text("date", dateTimeTypes); ok {
+		echo(expansionParamJSON{Name: "date", ValueDateTime: ptr(d)})
+	}
+	for _, name := range expandRepeated {
+		for _, x := range p.all(name) {
+			echo(expansionParamJSON{Name: name, ValueUri: ptr(x.text)})
+		}
+	}
+	if in.excludeSystems, err = excludeSystems(p); err != nil {
+		return nil, err
+	}
+	for _, x := range p.all("designation") {
+		if err := checkType(&x, stringTypes); err != nil {
+			return nil, err
+		}
+		in.designations = append(in.designations, x.text)
+		in.includeDesignations = true
+	}
+	for _, x := range p.all("property") {
+		if err := checkType(&x, append([]string{"Code"}, stringTypes...)); err != nil {
+			return nil, err
+		}
+		in.properties = append(in.properties, x.text)
+	}
+	return in, nil
+}
+
+// excludeSystems reads exclude-system: url or url|version.
+func excludeSystems(p *opParams) (map[string]string, error) {
+	out := map[string]string{}
+	for _, x := range p.all("exclude-system") {
+		if err := checkType(&x, uriTypes); err != nil {
+			return nil, err
+		}
+		sys, ver, _ := strings.Cut(x.text, "|")
+		if sys == "" {
+			return nil, badRequest("exclude-system", fmt.Sprintf("Parameter `exclude-system` must be system or system|version, not %q.", x.text))
+		}
+		out[sys] = ver
+		if terminology.IsHCPCSSystem(sys) {
+			out[terminology.SystemURL] = ver
+		}
+	}
+	return out, nil
+}
+
+// expand implements ValueSet/$expand, type and instance level, GET and POST.
+func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
+	p, err := readParams(c.Request)
+	if err != nil {
+		return err
+	}
+	if err := p.refuse("context", "contextDirection", "tx-resource", "useSupplement"); err != nil {
+		return err
+	}
+	snap := s.cfg.Data.Snapshot()
+	res := snap.Resolver()
+	ref, err := requestValueSet(p, res, instance)
+	if err != nil {
+		return err
+	}
+	opts, err := evalOptions(p)
+	if err != nil {
+		return err
+	}
+	in, err := readExpandInputs(p, s.maxExpansion(), c.GetHeader(tooCostlyHeader))
+	if err != nil {
+		return err
+	}
+	compiled, err := ref.compile(snap, opts)
+	if err != nil {
+		return err
+	}
+	in.req.Exclude = func(m *valueset.Member) bool {
+		v, ok := in.excludeSystems[m.System.URL]
+		return ok && (v == "" || v == m.System.Version)
+	}
+	if len(in.excludeSystems) == 0 {
+		in.req.Exclude = nil
+	}
+	exp, err := compiled.Expand(in.req)
+	if err != nil {
+		return err
+	}
+	s.write(c, http.StatusOK, renderExpansion(snap, compiled, exp, in))
+	return nil
+}
+
+func (s *Server) maxExpansion() int {
+	if s.cfg.MaxExpansion == 0 {
+		return DefaultMaxExpansion
+	}
+	if s.cfg.MaxExpansion < 0 {
+		return 0
+	}
+	return s.cfg.MaxExpansion
+}
+
+func renderExpansion(snap *terminology.Snapshot, compiled *valueset.Compiled, exp *valueset.Expansion, in *expandInputs) expandedValueSetJSON {
+	vs := compiled.ValueSet
+	out := expandedValueSetJSON{valueSetJSON: valueSetHeader(vs)}
+	x := &out.Expansion
+	x.Identifier = expansionIdentifier(snap, vs, in)
+	x.Timestamp = snap.LoadedAt().Format(time.RFC3339)
+	x.Total = exp.Total
+	if in.req.HasCount || in.req.Offset > 0 {
+		x.Offset = ptr(exp.Offset)
+	}
+	x.Parameter = append(x.Parameter, in.echo...)
+	for _, info := range compiled.Systems {
+		x.Parameter = append(x.Parameter, expansionParamJSON{Name: "used-codesystem", ValueUri: ptr(info.Canonical())})
+	}
+	for _, canon := range compiled.Imports {
+		x.Parameter = append(x.Parameter, expansionParamJSON{Name: "used-valueset", ValueUri: ptr(canon)})
+	}
+	props := expansionProperties(compiled, in.properties)
+	for _, d := range props {
+		x.Extension = append(x.Extension, expansionPropertyExtension(d, propertyURIFor(d)))
+	}
+	x.Contains = make([]expansionEntryJSON, 0, len(exp.Contains))
+	for _, m := range exp.Contains {
+		e := expansionEntryJSON{System: m.System.URL, Version: m.System.Version, Code: m.Concept.Code, Display: m.Display}
+		if m.Concept.Inactive {
+			e.Inactive = ptr(true)
+		}
+		if m.Concept.Abstract {
+			e.Abstract = ptr(true)
+		}
+		if in.includeDesignations {
+			e.Designation = engineDesignations(selectDesignations(append(slices.Clone(m.Designations), m.Concept.Designations...), in.designations))
+			if len(e.Designation) == 0 {
+				e.Designation = nil
+			}
+		}
+		if in.includeDefinition && m.Concept.Definition != "" {
+			e.Extension = append(e.Extension, extensionJSON{URL: extConceptDefinition, ValueString: ptr(m.Concept.Definition)})
+		}
+		if len(props) > 0 {
+			if cs := compiled.System(m.System); cs != nil {
+				for _, pv := range cs.Properties(m.Concept) {
+					if slices.ContainsFunc(props, func(d valueset.PropertyDefinition) bool { return d.Code == pv.Code }) {
+						e.Extension = append(e.Extension, propertyExtension(pv))
+					}
+				}
+			}
+		}
+		x.Contains = append(x.Contains, e)
+	}
+	if len(x.Contains) == 0 {
+		x.Contains = nil
+	}
+	return out
+}
+
+// wantedProperties are the declared properties the request asked for, in
+// the order of the first system that declares them ("*" is all).
+func expansionProperties(compiled *valueset.Compiled, names []string) []valueset.PropertyDefinition {
+	if len(names) == 0 {
+		return nil
+	}
+	all := slices.Contains(names, "*")
+	var out []valueset.PropertyDefinition
+	for _, info := range compiled.Systems {
+		cs := compiled.System(info)
+		if cs == nil {
+			continue
+		}
+		for _, d := range cs.PropertyDefinitions() {
+			if (all || slices.Contains(names, d.Code)) && !slices.ContainsFunc(out, func(x valueset.PropertyDefinition) bool { return x.Code == d.Code }) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+func propertyURIFor(d valueset.PropertyDefinition) string {
+	if d.URI != "" {
+		return d.URI
+	}
+	if _, ok := terminology.PropertyByCode(d.Code); ok {
+		return propertyURI(d.Code)
+	}
+	return ""
+}
+
+// selectDesignations keeps the designations the designation parameters
+// ask for (a language, or the system|code of a use); none asked is all.
+func selectDesignations(ds []valueset.Designation, want []string) []valueset.Designation {
+	if len(want) == 0 {
+		return ds
+	}
+	var out []valueset.Designation
+	for _, d := range ds {
+		for _, w := range want {
+			sys, code, isUse := strings.Cut(w, "|")
+			if (!isUse && strings.EqualFold(d.Language, w)) || (isUse && d.Use != nil && d.Use.System == sys && d.Use.Code == code) {
+				out = append(out, d)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// expansionIdentifier is a urn:uuid that is a function of the data, the
+// definition and the request, so that every page of one expansion, on any
+// replica, carries the same identifier.
+func expansionIdentifier(snap *terminology.Snapshot, vs *valueset.ValueSet, in *expandInputs) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\x00", snap.Fingerprint(), vs.Canonical(), in.req.Filter, len(vs.Source))
+	h.Write(vs.Source)
+	for _, e := range in.echo {
+		if e.Name != "offset" && e.Name != "count" {
+			fmt.Fprintf(h, "%s=%v%v%v%v%v\x00", e.Name, deref(e.ValueString), deref(e.ValueBoolean), deref(e.ValueUri), deref(e.ValueCode), deref(e.ValueDateTime))
+		}
+	}
+	b := h.Sum(nil)
+	b[6] = (b[6] & 0x0f) | 0x50 // version 5 layout: name-based
+	b[8] = (b[8] & 0x3f) | 0x80
+	return fmt.Sprintf("urn:uuid:%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

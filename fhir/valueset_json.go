@@ -1,0 +1,213 @@
+package fhir
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
+)
+
+// The FHIR JSON of a ValueSet definition, as far as the engine reads it.
+// Elements the engine does not use (contact, jurisdiction, text, …) are
+// kept in the source bytes, which reads serve unchanged.
+type valueSetJSON struct {
+	ResourceType string       `json:"resourceType"`
+	ID           string       `json:"id,omitempty"`
+	URL          string       `json:"url,omitempty"`
+	Version      string       `json:"version,omitempty"`
+	Name         string       `json:"name,omitempty"`
+	Title        string       `json:"title,omitempty"`
+	Status       string       `json:"status,omitempty"`
+	Experimental *bool        `json:"experimental,omitempty"`
+	Date         string       `json:"date,omitempty"`
+	Publisher    string       `json:"publisher,omitempty"`
+	Description  string       `json:"description,omitempty"`
+	Compose      *composeJSON `json:"compose,omitempty"`
+}
+
+type composeJSON struct {
+	LockedDate string           `json:"lockedDate,omitempty"`
+	Inactive   *bool            `json:"inactive,omitempty"`
+	Include    []conceptSetJSON `json:"include"`
+	Exclude    []conceptSetJSON `json:"exclude,omitempty"`
+}
+
+type conceptSetJSON struct {
+	System   string           `json:"system,omitempty"`
+	Version  string           `json:"version,omitempty"`
+	Concept  []conceptRefJSON `json:"concept,omitempty"`
+	Filter   []filterJSON     `json:"filter,omitempty"`
+	ValueSet []string         `json:"valueSet,omitempty"`
+}
+
+type conceptRefJSON struct {
+	Code        string            `json:"code"`
+	Display     string            `json:"display,omitempty"`
+	Designation []designationJSON `json:"designation,omitempty"`
+}
+
+type filterJSON struct {
+	Property string `json:"property"`
+	Op       string `json:"op"`
+	Value    string `json:"value"`
+}
+
+var publicationStatuses = map[string]bool{"draft": true, "active": true, "retired": true, "unknown": true}
+
+// ParseValueSet reads a FHIR R4 ValueSet resource for the engine. origin
+// names where it came from, for messages. Errors wrap valueset.ErrInvalid
+// and say what is wrong where.
+func ParseValueSet(b []byte, origin string) (*valueset.ValueSet, error) {
+	var in valueSetJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&in); err != nil {
+		return nil, &valueset.Error{Kind: valueset.ErrInvalid, Path: "ValueSet", Text: fmt.Sprintf("%s is not a valid FHIR ValueSet: %v", origin, err)}
+	}
+	if in.ResourceType != "ValueSet" {
+		return nil, &valueset.Error{Kind: valueset.ErrInvalid, Path: "resourceType", Text: fmt.Sprintf("%s is a %q, not a ValueSet", origin, in.ResourceType)}
+	}
+	if in.Status != "" && !publicationStatuses[in.Status] {
+		return nil, &valueset.Error{Kind: valueset.ErrInvalid, Path: "ValueSet.status", Text: fmt.Sprintf("%s: status %q is not one of draft, active, retired, unknown", origin, in.Status)}
+	}
+	vs := &valueset.ValueSet{ID: in.ID, URL: in.URL, Version: in.Version, Name: in.Name, Title: in.Title, Status: in.Status,
+		Experimental: in.Experimental, Date: in.Date, Publisher: in.Publisher, Description: in.Description,
+		Source: append([]byte(nil), bytes.TrimSpace(b)...), Origin: origin}
+	if in.Compose == nil {
+		return vs, nil
+	}
+	c := &valueset.Compose{Inactive: in.Compose.Inactive}
+	if in.Compose.LockedDate != "" {
+		t, err := parseFHIRDate(in.Compose.LockedDate)
+		if err != nil {
+			return nil, &valueset.Error{Kind: valueset.ErrInvalid, Path: "ValueSet.compose.lockedDate", Text: fmt.Sprintf("%s: compose.lockedDate %q is not a FHIR date", origin, in.Compose.LockedDate)}
+		}
+		c.LockedDate = t
+	}
+	c.Include = conceptSets(in.Compose.Include)
+	c.Exclude = conceptSets(in.Compose.Exclude)
+	vs.Compose = c
+	return vs, nil
+}
+
+func conceptSets(in []conceptSetJSON) []valueset.ConceptSet {
+	out := make([]valueset.ConceptSet, len(in))
+	for i, s := range in {
+		cs := valueset.ConceptSet{System: s.System, Version: s.Version, ValueSets: s.ValueSet}
+		for _, c := range s.Concept {
+			ref := valueset.ConceptReference{Code: c.Code, Display: c.Display}
+			for _, d := range c.Designation {
+				ref.Designations = append(ref.Designations, valueset.Designation{Language: d.Language, Use: engineCoding(d.Use), Value: d.Value})
+			}
+			cs.Concepts = append(cs.Concepts, ref)
+		}
+		for _, f := range s.Filter {
+			cs.Filters = append(cs.Filters, valueset.Filter{Property: f.Property, Op: f.Op, Value: f.Value})
+		}
+		out[i] = cs
+	}
+	return out
+}
+
+func engineCoding(c *fm.Coding) *valueset.Coding {
+	if c == nil {
+		return nil
+	}
+	return &valueset.Coding{System: str(c.System), Version: str(c.Version), Code: str(c.Code), Display: str(c.Display)}
+}
+
+func fhirCoding(c *valueset.Coding) *fm.Coding {
+	if c == nil {
+		return nil
+	}
+	out := &fm.Coding{Code: ptr(c.Code)}
+	if c.System != "" {
+		out.System = ptr(c.System)
+	}
+	if c.Version != "" {
+		out.Version = ptr(c.Version)
+	}
+	if c.Display != "" {
+		out.Display = ptr(c.Display)
+	}
+	return out
+}
+
+// parseFHIRDate reads a FHIR date or dateTime as its calendar day.
+func parseFHIRDate(s string) (time.Time, error) {
+	for _, layout := range []string{time.DateOnly, time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01", "2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			y, m, d := t.Date()
+			return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a FHIR date: %q", s)
+}
+
+// valueSetResourceJSON is the ValueSet resource of a definition: the source
+// as loaded, or, for a built-in value set, built from its fields.
+func valueSetResourceJSON(vs *valueset.ValueSet) json.RawMessage {
+	if vs.Source != nil {
+		return vs.Source
+	}
+	out := valueSetHeader(vs)
+	out.Compose = composeOut(vs.Compose)
+	return mustJSON(out)
+}
+
+// valueSetHeader is the metadata of a value set, without compose.
+func valueSetHeader(vs *valueset.ValueSet) valueSetJSON {
+	return valueSetJSON{ResourceType: "ValueSet", ID: vs.ID, URL: vs.URL, Version: vs.Version, Name: vs.Name, Title: vs.Title,
+		Status: cmpOr(vs.Status, "active"), Experimental: vs.Experimental, Date: vs.Date, Publisher: vs.Publisher, Description: vs.Description}
+}
+
+func composeOut(c *valueset.Compose) *composeJSON {
+	if c == nil {
+		return nil
+	}
+	out := &composeJSON{Inactive: c.Inactive}
+	if !c.LockedDate.IsZero() {
+		out.LockedDate = c.LockedDate.Format(time.DateOnly)
+	}
+	conv := func(sets []valueset.ConceptSet) []conceptSetJSON {
+		var list []conceptSetJSON
+		for _, s := range sets {
+			j := conceptSetJSON{System: s.System, Version: s.Version, ValueSet: s.ValueSets}
+			for _, c := range s.Concepts {
+				j.Concept = append(j.Concept, conceptRefJSON{Code: c.Code, Display: c.Display})
+			}
+			for _, f := range s.Filters {
+				j.Filter = append(j.Filter, filterJSON{Property: f.Property, Op: f.Op, Value: f.Value})
+			}
+			list = append(list, j)
+		}
+		return list
+	}
+	out.Include, out.Exclude = conv(c.Include), conv(c.Exclude)
+	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// inlineValueSet reads the valueSet parameter of $expand and
+// $validate-code: a 400 names what is wrong with it.
+func inlineValueSet(raw json.RawMessage) (*valueset.ValueSet, error) {
+	vs, err := ParseValueSet(raw, "The valueSet parameter")
+	if err != nil {
+		return nil, badRequest("valueSet", err.Error()+".")
+	}
+	if vs.Compose == nil {
+		return nil, newRequestError(http.StatusUnprocessableEntity, "not-supported", "", "valueSet",
+			"The valueSet parameter has no compose; this server evaluates value sets from their compose.")
+	}
+	return vs, nil
+}

@@ -1,0 +1,172 @@
+package valueset
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ValueSet is a value set definition: its identity and its compose.
+type ValueSet struct {
+	// ID is the resource id it is served under.
+	ID                                                        string
+	URL, Version, Name, Title, Status, Description, Publisher string
+	Experimental                                              *bool
+	// Date is the ValueSet.date, as given (FHIR dateTime), or "".
+	Date    string
+	Compose *Compose
+	// Source is the resource as it was loaded, served on read; nil for
+	// value sets built by the server itself.
+	Source []byte
+	// Origin says where it was loaded from (a file, a package member).
+	Origin string
+}
+
+// Canonical is url|version, or url when unversioned.
+func (vs *ValueSet) Canonical() string {
+	if vs.Version == "" {
+		return vs.URL
+	}
+	return vs.URL + "|" + vs.Version
+}
+
+// Compose is ValueSet.compose.
+type Compose struct {
+	// LockedDate fixes the version of every system whose include names none:
+	// the version in effect on that day.
+	LockedDate time.Time
+	// Inactive: nil means the default (inactive codes are included); false
+	// excludes them.
+	Inactive *bool
+	Include  []ConceptSet
+	Exclude  []ConceptSet
+}
+
+// ConceptSet is one compose.include or compose.exclude.
+type ConceptSet struct {
+	System, Version string
+	Concepts        []ConceptReference
+	Filters         []Filter
+	// ValueSets are canonicals (url or url|version) of imported value sets.
+	ValueSets []string
+}
+
+// ConceptReference is a concept listed by code in a compose.
+type ConceptReference struct {
+	Code, Display string
+	Designations  []Designation
+}
+
+// Filter is a compose filter: property, operator and value.
+type Filter struct {
+	Property, Op, Value string
+}
+
+func (f Filter) String() string { return fmt.Sprintf("%s %s %s", f.Property, f.Op, f.Value) }
+
+// The filter operators of FHIR R4 (filter-operator).
+const (
+	OpEqual          = "="
+	OpIsA            = "is-a"
+	OpDescendentOf   = "descendent-of"
+	OpIsNotA         = "is-not-a"
+	OpRegex          = "regex"
+	OpIn             = "in"
+	OpNotIn          = "not-in"
+	OpGeneralizes    = "generalizes"
+	OpChildOf        = "child-of"
+	OpDescendentLeaf = "descendent-leaf"
+	OpExists         = "exists"
+)
+
+// KnownOp reports whether op is a FHIR filter operator at all.
+func KnownOp(op string) bool {
+	switch op {
+	case OpEqual, OpIsA, OpDescendentOf, OpIsNotA, OpRegex, OpIn, OpNotIn, OpGeneralizes, OpChildOf, OpDescendentLeaf, OpExists:
+		return true
+	}
+	return false
+}
+
+// The error vocabulary of the engine; the fhir package maps them to
+// statuses and OperationOutcomes. Each concrete error wraps one of them.
+var (
+	// ErrInvalid: the definition or request is malformed (a broken compose,
+	// a regex that does not compile, an unknown filter property).
+	ErrInvalid = errors.New("invalid")
+	// ErrNotFound: a code system or value set the definition needs is not
+	// available.
+	ErrNotFound = errors.New("not found")
+	// ErrNotSupported: well formed, but this server does not do it.
+	ErrNotSupported = errors.New("not supported")
+	// ErrTooCostly: the expansion exceeds the configured limit.
+	ErrTooCostly = errors.New("too costly")
+	// ErrFilterNotHandled is returned by a Filterer for a filter it leaves
+	// to the generic evaluation.
+	ErrFilterNotHandled = errors.New("filter not handled by the provider")
+)
+
+// UnknownSystemError is returned when a compose names a code system (or a
+// version of one) that the resolver does not have.
+type UnknownSystemError struct {
+	URL, Version string
+	// Valid lists the versions that are available, when the system is
+	// known but the version is not.
+	Valid []string
+	// Cause is the resolver's own message, when it gives one.
+	Cause string
+}
+
+func (e *UnknownSystemError) Error() string {
+	if e.Cause != "" {
+		return e.Cause
+	}
+	if e.Version != "" {
+		return fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found", e.URL, e.Version)
+	}
+	return fmt.Sprintf("A definition for CodeSystem '%s' could not be found", e.URL)
+}
+
+// Canonical is the url|version the error is about.
+func (e *UnknownSystemError) Canonical() string {
+	if e.Version == "" {
+		return e.URL
+	}
+	return e.URL + "|" + e.Version
+}
+
+// Unwrap makes errors.Is(err, ErrNotFound) hold.
+func (e *UnknownSystemError) Unwrap() error { return ErrNotFound }
+
+// UnknownValueSetError is returned for a value set that cannot be resolved.
+type UnknownValueSetError struct{ Canonical string }
+
+func (e *UnknownValueSetError) Error() string {
+	return fmt.Sprintf("A definition for the value set '%s' could not be found", e.Canonical)
+}
+
+// Unwrap makes errors.Is(err, ErrNotFound) hold.
+func (e *UnknownValueSetError) Unwrap() error { return ErrNotFound }
+
+// Error is an engine error with a message fit for an OperationOutcome:
+// Kind is one of the sentinel errors above, for errors.Is.
+type Error struct {
+	Kind error
+	Text string
+	// Path is the FHIRPath of the offending element, where known
+	// (ValueSet.compose.include[0].filter[1]).
+	Path string
+}
+
+func (e *Error) Error() string { return e.Text }
+
+// Unwrap returns the kind.
+func (e *Error) Unwrap() error { return e.Kind }
+
+func invalidf(path, format string, args ...any) error {
+	return &Error{Kind: ErrInvalid, Path: path, Text: fmt.Sprintf(format, args...)}
+}
+
+func notSupportedf(path, format string, args ...any) error {
+	return &Error{Kind: ErrNotSupported, Path: path, Text: fmt.Sprintf(format, args...)}
+}
