@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -51,6 +52,16 @@ func TestNodeClients(t *testing.T) {
 		// A supplementary CodeSystem (lab certification codes have parents).
 		base + "/CodeSystem/hcpcs-lab-certification",
 		base + "/ValueSet/v3-HealthCareCommonProcedureCodingSystem",
+		// Expansions: ranked text search, and every property and designation
+		// (the R5 cross-version extensions must be valid R4).
+		base + "/ValueSet/$expand?url=" + q(hcpcs+"?fhir_vs") + "&filter=wheelch&count=5",
+		base + "/ValueSet/$expand?url=" + q(hcpcs+"?fhir_vs=filter/code/in/E0100-E0159") + "&property=*&includeDesignations=true",
+		// A loaded value set, its expansion, and a ValueSet search Bundle.
+		base + "/ValueSet/mobility-with-sides",
+		base + "/ValueSet/mobility-with-sides/$expand?includeDesignations=true",
+		base + "/ValueSet?_summary=true",
+		// An offset beyond the end (400).
+		base + "/ValueSet/$expand?url=" + q(hcpcs+"?fhir_vs") + "&offset=9000",
 	}
 
 	validate := exec.CommandContext(t.Context(), node, append([]string{filepath.Join(jsDir, "validate.js")}, resources...)...)
@@ -58,7 +69,7 @@ func TestNodeClients(t *testing.T) {
 	out, err := validate.CombinedOutput()
 	t.Logf("node validate.js:\n%s", out)
 	require.NoError(t, err, "the fhir package's R4 validator found errors in resources the server serves (see the log above)")
-	require.Contains(t, string(out), "validate: 11 valid, 0 invalid")
+	require.Contains(t, string(out), fmt.Sprintf("validate: %d valid, 0 invalid", len(resources)))
 
 	client := exec.CommandContext(t.Context(), node, filepath.Join(jsDir, "client.js"), base)
 	client.Dir = jsDir

@@ -33,12 +33,13 @@ import (
 func startSuiteServer(t *testing.T) string {
 	t.Helper()
 	data := testenv.Release(t, "2025-10_quarterly") + "," + testenv.Release(t, "2023-01_quarterly")
+	valueSets := filepath.Join(testenv.RepoRoot(t), "fhir", "testdata", "valuesets")
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	noEnv := func(string) string { return "" }
 	go func() {
-		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--data", data}, noEnv, io.Discard, io.Discard, ready)
+		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--data", data, "--valuesets", valueSets}, noEnv, io.Discard, io.Discard, ready)
 	}()
 	var addr string
 	select {
