@@ -38,6 +38,9 @@ fuzz: ## run each fuzz target for 30 s
 	$(GO) test ./terminology/ -run '^$$' -fuzz FuzzReadFixedWidth -fuzztime 30s
 	$(GO) test ./terminology/ -run '^$$' -fuzz FuzzReadCSV -fuzztime 30s
 	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzReadParams -fuzztime 30s
+	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzParseValueSet -fuzztime 30s
+	$(GO) test ./terminology/ -run '^$$' -fuzz FuzzImplicitValueSet -fuzztime 30s
+	$(GO) test ./internal/fhirpkg/ -run '^$$' -fuzz FuzzReadPackage -fuzztime 30s
 
 docker: ## build the container image
 	docker build -t hcpcs-server .

@@ -11,8 +11,23 @@
 //	GET  /fhir/CodeSystem/{id}                  hcpcs-YYYY-MM, or a supplementary code system
 //	GET|POST /fhir/CodeSystem[/{id}]/$lookup
 //	GET|POST /fhir/CodeSystem[/{id}]/$validate-code
-//	GET  /fhir/ValueSet[/{id}]                  the all-codes value sets
+//	GET  /fhir/ValueSet[/{id}][?url,version,name,title,status,_id,_summary,_elements,_count,_offset]
+//	                                            built-in and loaded value sets
 //	GET|POST /fhir/ValueSet[/{id}]/$validate-code
+//	GET|POST /fhir/ValueSet[/{id}]/$expand
+//
+// # Value sets
+//
+// The value-set engine (terminology/valueset) evaluates every value set:
+// expand.go reads the request (the value set by url, id or inline, the
+// evaluation options, paging and the text filter), compiles the set through
+// the snapshot's cache of compiled sets, and renders the page; validate.go
+// asks the same compiled set for membership. valueset_json.go reads FHIR
+// ValueSet JSON into the engine's model (for inline sets and for files and
+// packages, load.go) and writes ValueSet resources and expansions. R4 has
+// no expansion.property or contains.property: they go in the R5
+// cross-version extensions, which R4 validators accept and converters turn
+// back into the R5 elements.
 //
 // # Errors
 //
@@ -21,6 +36,9 @@
 //
 //	malformed, missing, contradictory parameter   400 invalid
 //	unknown code, system, version, resource       404 not-found
+//	a broken compose, filter or regex             400 invalid, expression = its path
+//	unknown code system in a compose ($expand)    404 not-found, UNKNOWN_CODESYSTEM_EXP
+//	expansion too large without count             422 too-costly, VALUESET_TOO_COSTLY
 //	unsupported parameter (tx-resource, …)        422 not-supported
 //	XML or another format asked for               406 not-supported
 //	unsupported Content-Type                      415 not-supported

@@ -20,6 +20,10 @@ import (
 // release (8,846 codes in 2025-10) fits.
 const DefaultMaxExpansion = 10000
 
+// maxFilterLength bounds the text filter: what a person types into a
+// picker, not a document.
+const maxFilterLength = 256
+
 // tooCostlyHeader lets a client lower the limit for one request, as the tx
 // ecosystem's "big" tests do; it never raises it.
 const tooCostlyHeader = "X-TOO-COSTLY-THRESHOLD"
@@ -166,6 +170,9 @@ func readExpandInputs(p *opParams, maxExpansion int, threshold string) (*expandI
 	filter, hasFilter, err := p.text("filter", stringTypes)
 	if err != nil {
 		return nil, err
+	}
+	if len(filter) > maxFilterLength {
+		return nil, badRequest("filter", fmt.Sprintf("Parameter `filter` is %d characters long; at most %d are searched. Type fewer words.", len(filter), maxFilterLength))
 	}
 	if hasFilter {
 		in.req.Filter = filter

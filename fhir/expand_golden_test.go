@@ -1,5 +1,7 @@
 package fhir_test
 
+import "strings"
+
 // The value sets of testdata/valuesets and testdata/package.
 const (
 	wheelchairVS = "http://example.org/fhir/ValueSet/wheelchair-accessories"
@@ -87,6 +89,7 @@ var expandCases = []goldenCase{
 	getCase("expand-error-bad-regex", fhirPath(vsExpand, "url", implicitFilter("code", "regex", "E01(")), 400),
 	getCase("expand-error-bad-range", fhirPath(vsExpand, "url", implicitFilter("code", "in", "E0159-E0100")), 400),
 	getCase("expand-error-isa-implicit", fhirPath(vsExpand, "url", hcpcsURL+"?fhir_vs=isa/E0100"), 422),
+	getCase("expand-error-filter-too-long", fhirPath(vsExpand, "url", implicitVS, "filter", strings.Repeat("wheelchair ", 30)), 400),
 	getCase("expand-error-negative-count", fhirPath(vsExpand, "url", implicitVS, "count", "-1"), 400),
 	getCase("expand-error-offset-beyond-end", fhirPath(vsExpand, "url", crutchesVS, "offset", "50"), 400),
 	getCase("expand-error-no-valueset", fhirPath(vsExpand, "filter", "cane"), 400),

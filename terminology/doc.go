@@ -19,6 +19,19 @@
 // itself still valid. A terminated code stays in CMS's file for about four
 // years; it is kept, and served as inactive.
 //
+// # Value sets
+//
+// The value-set engine is the subpackage valueset, which knows nothing of
+// HCPCS. This package makes HCPCS available to it: each release is a
+// valueset.CodeSystem (Release.CodeSystem, codesystem.go) with its filters
+// on the CMS columns and a text index built once per release, and so is
+// each code table (TableSystem). Resolver (resolver.go) answers the
+// engine's questions from a snapshot: the releases by version or date, the
+// code tables, the built-in and loaded value sets, and the implicit
+// ?fhir_vs URLs. A snapshot keeps its value sets and caches compiled ones
+// (compiled.go); loaded value sets that cannot be evaluated are left out
+// and listed with the reason (NewSnapshotEvaluated).
+//
 // # Dependencies
 //
 // This package is the domain. It must not import gin, go-redis, samply's

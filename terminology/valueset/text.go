@@ -112,6 +112,9 @@ func NewTextIndex(concepts iter.Seq[*Concept], opts IndexOptions) *TextIndex {
 	return ix
 }
 
+// maxQueryWords bounds the words of one query that are matched.
+const maxQueryWords = 16
+
 // Search returns every concept the query matches, best first. An empty
 // query (no words) matches nothing: callers treat it as no filter.
 func (ix *TextIndex) Search(query string) []Match {
@@ -119,6 +122,9 @@ func (ix *TextIndex) Search(query string) []Match {
 	words := queryWords(q)
 	if len(words) == 0 {
 		return nil
+	}
+	if len(words) > maxQueryWords {
+		words = words[:maxQueryWords] // each word costs a pass over its postings
 	}
 	masks := make([]wordMask, len(words))
 	for i, w := range words {
