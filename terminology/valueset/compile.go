@@ -3,6 +3,7 @@ package valueset
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -53,6 +54,9 @@ type Compiled struct {
 	// Imports lists the canonicals of imported value sets (used-valueset).
 	Imports []string
 	systems map[string]CodeSystem // by Info.Canonical
+
+	indexMu sync.Mutex
+	indexes map[string]*TextIndex // built for systems without their own
 }
 
 type conceptSet struct {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // ExpandRequest is the paging and text filter of an $expand.
@@ -102,7 +101,7 @@ func (c *Compiled) search(query string) []hit {
 			continue
 		}
 		at := conceptAt(cs)
-		matches := indexOf(cs).Search(query)
+		matches := c.indexOf(cs).Search(query)
 		hits = slices.Grow(hits, len(matches))
 		for _, match := range matches {
 			concept := at(match.Index)
@@ -134,7 +133,7 @@ func (c *Compiled) searchSystem(info Info, query string) []hit {
 		return nil
 	}
 	at := conceptAt(cs)
-	matches := indexOf(cs).Search(query)
+	matches := c.indexOf(cs).Search(query)
 	out := make([]hit, 0, len(matches))
 	for _, match := range matches {
 		concept := at(match.Index)
@@ -148,38 +147,25 @@ func (c *Compiled) searchSystem(info Info, query string) []hit {
 // System returns the code system version the evaluation used for info.
 func (c *Compiled) System(info Info) CodeSystem { return c.systems[info.Canonical()] }
 
-// indexOf returns the system's own index, or one built now and kept for
-// providers that do not keep one (a small inline code system).
-func indexOf(cs CodeSystem) *TextIndex {
+// indexOf returns the system's own index, or one built for this compiled
+// value set: a provider without its own (a small inline code system) lives
+// no longer than the request or the compiled set that holds it.
+func (c *Compiled) indexOf(cs CodeSystem) *TextIndex {
 	if ix, ok := cs.(Indexed); ok {
 		return ix.TextIndex()
 	}
 	key := cs.Info().Canonical()
-	adhocMu.Lock()
-	defer adhocMu.Unlock()
-	if e, ok := adhoc[key]; ok && e.cs == cs {
-		return e.ix
+	c.indexMu.Lock()
+	defer c.indexMu.Unlock()
+	if ix, ok := c.indexes[key]; ok {
+		return ix
+	}
+	if c.indexes == nil {
+		c.indexes = map[string]*TextIndex{}
 	}
 	ix := NewTextIndex(cs.Concepts(), IndexOptions{})
-	if len(adhoc) >= maxAdhocIndexes {
-		clear(adhoc)
-	}
-	adhoc[key] = adhocIndex{cs: cs, ix: ix}
+	c.indexes[key] = ix
 	return ix
-}
-
-// adhoc keeps the last index built per canonical for systems without their
-// own, so that a page after page of one expansion does not rebuild it.
-var (
-	adhocMu sync.Mutex
-	adhoc   = map[string]adhocIndex{}
-)
-
-const maxAdhocIndexes = 256
-
-type adhocIndex struct {
-	cs CodeSystem
-	ix *TextIndex
 }
 
 // ConceptAter is the optional capability of giving a concept by its Index,

@@ -7,8 +7,8 @@ type Member struct {
 	// Display is the compose's display for a listed concept, else the
 	// concept's own.
 	Display string
-	// Designations are the compose's designations of a listed concept,
-	// ahead of the concept's own.
+	// Designations are the compose's designations of a listed concept; the
+	// concept's own are in Concept.Designations.
 	Designations []Designation
 }
 
@@ -61,8 +61,9 @@ func (c *Compiled) findConcept(system, version, code string, concept *Concept) (
 	if c.activeOnly && found.concept.Inactive {
 		return hit{}, false
 	}
+	// Excludes apply to the version the include resolved, as in members.
 	for _, set := range c.exclude {
-		if _, in := set.find(system, version, code); in {
+		if _, in := set.find(found.info.URL, found.info.Version, code); in {
 			return hit{}, false
 		}
 	}
@@ -99,7 +100,12 @@ func (s *conceptSet) findConcept(system, version, code string, known *Concept) (
 		have = true
 	}
 	for _, imp := range s.imports {
-		ih, ok := imp.find(system, version, code)
+		// Once the code is found, every import must hold that same version.
+		v := version
+		if have {
+			v = h.info.Version
+		}
+		ih, ok := imp.find(system, v, code)
 		if !ok {
 			return hit{}, false
 		}

@@ -146,6 +146,7 @@ func (ix *TextIndex) Search(query string) []Match {
 	slices.Sort(candidates)
 	out := make([]Match, 0, len(candidates))
 	single := len(words) == 1 && len(words[0]) == 1
+	code := strings.TrimFunc(q, isPunct) // "(A101)," is the code A101
 	for _, c := range candidates {
 		i := int(c)
 		fields := uint8(0xff)
@@ -162,9 +163,9 @@ func (ix *TextIndex) Search(query string) []Match {
 		}
 		t := TierAnywhere
 		switch {
-		case ix.codes[i] == q:
+		case ix.codes[i] == code:
 			t = TierExactCode
-		case single && fields&fieldCode != 0 && strings.HasPrefix(ix.codes[i], q):
+		case single && fields&fieldCode != 0 && strings.HasPrefix(ix.codes[i], code):
 			t = TierCodePrefix
 		case fields&fieldDesignation != 0:
 			t = TierDesignation
