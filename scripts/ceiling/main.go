@@ -1,0 +1,28 @@
+// Command ceiling is the bare Go HTTP server that load measurements set
+// beside hcpcs-server: it answers every request with a fixed FHIR JSON body
+// of the given size, so that the same load script against both shows what
+// the server costs beyond net/http itself.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"log"
+	"net/http"
+	"strconv"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:18081", "address")
+	size := flag.Int("size", 1024, "bytes of the body")
+	flag.Parse()
+	body := bytes.Repeat([]byte(" "), *size)
+	copy(body, `{"resourceType":"Parameters"}`)
+	length := strconv.Itoa(len(body))
+	log.Fatal(http.ListenAndServe(*listen, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		h := w.Header()
+		h.Set("Content-Type", "application/fhir+json; charset=utf-8")
+		h.Set("Content-Length", length)
+		_, _ = w.Write(body)
+	})))
+}
