@@ -28,12 +28,20 @@ const maxFilterLength = 256
 // ecosystem's "big" tests do; it never raises it.
 const tooCostlyHeader = "X-TOO-COSTLY-THRESHOLD"
 
-// valueSetRef is the value set an operation is about.
+// valueSetRef is the value set an operation is about: one given inline
+// (vs), or one the server holds or implies, named by canonical and resolved
+// only when it is not compiled already.
 type valueSetRef struct {
-	vs *valueset.ValueSet
-	// canonical names a value set the server holds (or an implicit one);
-	// "" for one given inline.
+	vs        *valueset.ValueSet
 	canonical string
+}
+
+// name is the canonical the answer reports.
+func (r valueSetRef) name() string {
+	if r.vs != nil {
+		return r.vs.Canonical()
+	}
+	return r.canonical
 }
 
 // compile compiles the value set for opts: the server's own through the
@@ -47,12 +55,15 @@ func (r valueSetRef) compile(snap *terminology.Snapshot, opts valueset.Options) 
 
 // requestValueSet finds the value set an operation is about: the instance
 // it was called on, the url (with valueSetVersion), or valueSet inline.
-func requestValueSet(p *opParams, res *terminology.Resolver, instance *valueset.ValueSet) (valueSetRef, error) {
-	vs, canonical, err := findRequestValueSet(p, res, instance)
+func requestValueSet(p *opParams, instance *valueset.ValueSet) (valueSetRef, error) {
+	vs, canonical, err := findRequestValueSet(p, instance)
+	if canonical != "" {
+		vs = nil
+	}
 	return valueSetRef{vs: vs, canonical: canonical}, err
 }
 
-func findRequestValueSet(p *opParams, res *terminology.Resolver, instance *valueset.ValueSet) (*valueset.ValueSet, string, error) {
+func findRequestValueSet(p *opParams, instance *valueset.ValueSet) (*valueset.ValueSet, string, error) {
 	url, hasURL, err := p.nonEmptyText("url", uriTypes)
 	if err != nil {
 		return nil, "", err
@@ -93,11 +104,7 @@ func findRequestValueSet(p *opParams, res *terminology.Resolver, instance *value
 		if hasVersion {
 			canon += "|" + version
 		}
-		vs, err := res.ValueSet(canon)
-		if err != nil {
-			return nil, "", err
-		}
-		return vs, canon, nil
+		return nil, canon, nil
 	}
 	return nil, "", badRequest("url", "The value set is required: give `url` (and `valueSetVersion`), or POST it as `valueSet`.")
 }
@@ -279,8 +286,7 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 		return err
 	}
 	snap := s.cfg.Data.Snapshot()
-	res := snap.Resolver()
-	ref, err := requestValueSet(p, res, instance)
+	ref, err := requestValueSet(p, instance)
 	if err != nil {
 		return err
 	}

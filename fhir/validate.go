@@ -163,8 +163,7 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 		return err
 	}
 	snap := s.cfg.Data.Snapshot()
-	res := snap.Resolver()
-	ref, err := requestValueSet(p, res, instance)
+	ref, err := requestValueSet(p, instance)
 	if err != nil {
 		return err
 	}
@@ -185,7 +184,7 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 		return err
 	}
 	in.req.Version = version
-	in.req.ValueSet = ref.vs.Canonical()
+	in.req.ValueSet = ref.name()
 	force, err := forcedVersion(p)
 	if err != nil {
 		return err
@@ -224,6 +223,7 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 		return err
 	}
 	in.req.Members = compiled
+	in.req.ValueSet = compiled.ValueSet.Canonical()
 	s.writeValidation(c, in, snap.Validate(in.req))
 	return nil
 }

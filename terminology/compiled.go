@@ -19,15 +19,17 @@ const maxCompiled = 4096
 // a composed set costs more than the membership question it serves.
 type compiledCache struct {
 	mu sync.Mutex
-	m  map[string]*valueset.Compiled
+	m  map[compiledKey]*valueset.Compiled
 }
+
+type compiledKey struct{ canonical, options string }
 
 // CompileValueSet resolves a value set by canonical (url or url|version)
 // and compiles it for opts, keeping the result for the next request with
 // the same canonical and options. Inline value sets are compiled with
 // valueset.Compile directly: they are not the server's to keep.
 func (s *Snapshot) CompileValueSet(canonical string, opts valueset.Options) (*valueset.Compiled, error) {
-	key := canonical + "\x00" + optionsKey(opts)
+	key := compiledKey{canonical, optionsKey(opts)}
 	s.compiled.mu.Lock()
 	c, ok := s.compiled.m[key]
 	s.compiled.mu.Unlock()
@@ -44,7 +46,7 @@ func (s *Snapshot) CompileValueSet(canonical string, opts valueset.Options) (*va
 	}
 	s.compiled.mu.Lock()
 	if s.compiled.m == nil || len(s.compiled.m) >= maxCompiled {
-		s.compiled.m = map[string]*valueset.Compiled{}
+		s.compiled.m = map[compiledKey]*valueset.Compiled{}
 	}
 	s.compiled.m[key] = c
 	s.compiled.mu.Unlock()
@@ -53,6 +55,9 @@ func (s *Snapshot) CompileValueSet(canonical string, opts valueset.Options) (*va
 
 // optionsKey spells the options unambiguously.
 func optionsKey(o valueset.Options) string {
+	if o.Date.IsZero() && !o.ActiveOnly && len(o.SystemVersion)+len(o.ForceVersion)+len(o.CheckVersion) == 0 {
+		return "" // the common case, without an allocation
+	}
 	var b strings.Builder
 	if !o.Date.IsZero() {
 		b.WriteString(o.Date.UTC().Format("2006-01-02T15:04:05.999999999"))

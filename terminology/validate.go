@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
 // Issue is one finding of a validation, in the vocabulary of the HL7
@@ -54,9 +52,10 @@ type ValidateRequest struct {
 	Members Membership
 }
 
-// Membership says whether a value set holds a code of a system.
+// Membership says whether a value set holds a code of a system
+// (*valueset.Compiled).
 type Membership interface {
-	Lookup(system, version, code string) (*valueset.Member, bool)
+	Contains(system, version, code string) bool
 }
 
 // inValueSet reports whether the request's value set holds the code; with
@@ -65,8 +64,7 @@ func (req *ValidateRequest) inValueSet(system, code string) bool {
 	if req.Members == nil {
 		return true
 	}
-	_, ok := req.Members.Lookup(system, "", code)
-	return ok
+	return req.Members.Contains(system, "", code)
 }
 
 // ValidateResult is the answer. Result=false always comes with at least one

@@ -24,6 +24,12 @@ func (c *Compiled) Lookup(system, version, code string) (*Member, bool) {
 	return h.member(), true
 }
 
+// Contains is Lookup for a yes or no: it builds nothing.
+func (c *Compiled) Contains(system, version, code string) bool {
+	_, ok := c.find(system, version, code)
+	return ok
+}
+
 // hit is a member before it is materialised: expansions count every hit
 // but build a Member only for those on the page.
 type hit struct {
