@@ -575,7 +575,9 @@ func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool
 		enc = "gzip"
 	}
 	h := sha256.New()
-	for _, part := range []string{"k1", rc.s.cfg.SoftwareVersion, rc.s.baseURL(c), r.Method, r.URL.Path, query, body, "json", enc} {
+	// The too-costly threshold a client may set changes the answer of $expand.
+	threshold := r.Header.Get(tooCostlyHeader)
+	for _, part := range []string{"k1", rc.s.cfg.SoftwareVersion, rc.s.baseURL(c), r.Method, r.URL.Path, query, body, "json", enc, threshold} {
 		var n [binary.MaxVarintLen64]byte
 		h.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))])
 		h.Write([]byte(part))
