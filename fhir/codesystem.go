@@ -23,9 +23,7 @@ const (
 	hcpcsTitle     = "Healthcare Common Procedure Coding System (HCPCS) Level II"
 	hcpcsPublisher = "Centers for Medicare & Medicaid Services"
 	// allCodesValueSet is the implicit value set of every HCPCS code.
-	allCodesValueSet = terminology.SystemURL + "?fhir_vs"
-	// thoValueSet is THO's value set of all HCPCS codes.
-	thoValueSet = "http://terminology.hl7.org/ValueSet/v3-HealthCareCommonProcedureCodingSystem"
+	allCodesValueSet = terminology.AllCodesValueSet
 	// propertyURIBase names the HCPCS-specific properties.
 	propertyURIBase = "http://hcpcs-server.org/fhir/property/"
 	// standardInactiveURI is the FHIR concept property `inactive`.
