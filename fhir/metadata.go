@@ -119,10 +119,14 @@ func (s *Server) terminologyCapabilities(c *gin.Context) fm.TerminologyCapabilit
 	snap := s.cfg.Data.Snapshot()
 	versions := make([]fm.TerminologyCapabilitiesCodeSystemVersion, 0, len(snap.Releases()))
 	latest := snap.Latest().Version
+	var filters []fm.TerminologyCapabilitiesCodeSystemVersionFilter
+	for _, d := range terminology.FilterDocumentation() {
+		filters = append(filters, fm.TerminologyCapabilitiesCodeSystemVersionFilter{Code: d.Property, Op: d.Operators})
+	}
 	for _, r := range snap.Releases() {
 		versions = append(versions, fm.TerminologyCapabilitiesCodeSystemVersion{
 			Code: ptr(r.Version), IsDefault: ptr(r.Version == latest), Compositional: ptr(false),
-			Language: []string{"en"}, Property: propertyCodes(),
+			Language: []string{"en"}, Property: propertyCodes(), Filter: filters,
 		})
 	}
 	systems := []fm.TerminologyCapabilitiesCodeSystem{{Uri: ptr(terminology.SystemURL), Version: versions, Subsumption: ptr(false)}}
