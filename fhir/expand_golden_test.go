@@ -1,6 +1,12 @@
 package fhir_test
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
 
 // The value sets of testdata/valuesets and testdata/package.
 const (
@@ -11,6 +17,8 @@ const (
 	lockedVS     = "http://example.org/fhir/ValueSet/locked-2023"
 	ambulanceVS  = "http://example.org/fhir/ig/ValueSet/ambulance"
 	vsExpand     = "/ValueSet/$expand"
+	// coverageActionVS holds two code tables that share codes (C, D, S).
+	coverageActionVS = "http://example.org/fhir/ValueSet/coverage-and-action"
 )
 
 // implicitFilter is the implicit value set of the HCPCS codes one filter
@@ -101,6 +109,9 @@ var expandCases = []goldenCase{
 	getCase("vs-validate-composed-outside", fhirPath(vsValidate, "url", wheelchairVS, "system", hcpcsURL, "code", "E0114"), 200),
 	getCase("vs-validate-imported-member", fhirPath(vsValidate, "url", mobilityVS, "system", hcpcsURL, "code", "LT"), 200),
 	getCase("vs-validate-inactive-activeonly", fhirPath(vsValidate, "url", crutchesVS, "system", hcpcsURL, "code", terminatedCode, "activeOnly", "true"), 200),
+	getCase("vs-validate-infer-system", fhirPath(vsValidate, "url", crutchesVS, "code", "E0114", "inferSystem", "true"), 200),
+	getCase("vs-validate-infer-system-not-in", fhirPath(vsValidate, "url", crutchesVS, "code", "E0955", "inferSystem", "true"), 200),
+	getCase("vs-validate-infer-system-several", fhirPath(vsValidate, "url", coverageActionVS, "code", "C", "inferSystem", "true"), 200),
 	postCase("vs-validate-inline", fhirPath(vsValidate), paramsBody(
 		inlineValueSet(`{"include":[`+hcpcsInclude(`,"filter":[{"property":"code","op":"=","value":"E01*"}]`)+`]}`),
 		`{"name":"coding","valueCoding":{"system":"`+hcpcsURL+`","code":"E0114"}}`), 200),
@@ -114,4 +125,25 @@ var expandCases = []goldenCase{
 	getCase("vs-search-name-summary", fhirPath("/ValueSet", "name", "Wheel", "_summary", "true"), 200),
 	getCase("vs-search-count", fhirPath("/ValueSet", "_summary", "count"), 200),
 	getCase("vs-read-skipped", fhirPath("/ValueSet/snomed-only"), 404),
+}
+
+// TestExpansionIdentifier: every page of one expansion carries one
+// identifier, on any replica and on every call, and another request (here
+// another filter) another one.
+func TestExpansionIdentifier(t *testing.T) {
+	id := func(kv ...string) string {
+		t.Helper()
+		rec := doRequest(t, "GET", fhirPath(vsExpand, append([]string{"url", implicitVS}, kv...)...), "", nil)
+		require.Equal(t, 200, rec.Code, rec.Body.String())
+		var vs struct {
+			Expansion struct{ Identifier string } `json:"expansion"`
+		}
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &vs))
+		require.NotEmpty(t, vs.Expansion.Identifier)
+		return vs.Expansion.Identifier
+	}
+	first := id("filter", "cane", "count", "2")
+	require.Equal(t, first, id("filter", "cane", "count", "2", "offset", "2"), "another page of the same expansion")
+	require.Equal(t, first, id("filter", "cane", "count", "2"), "the same request again")
+	require.NotEqual(t, first, id("filter", "crutch", "count", "2"))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -175,6 +176,22 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	if err != nil {
 		return err
 	}
+	infer, err := p.boolean("inferSystem")
+	if err != nil {
+		return err
+	}
+	if infer && system == "" && p.has("code") {
+		code, _, err := p.nonEmptyText("code", codeTypes)
+		if err != nil {
+			return err
+		}
+		inferred, result := inferSystem(snap, ref, opts, code)
+		if result != nil {
+			s.writeValidation(c, validateInputs{}, result)
+			return nil
+		}
+		system = inferred
+	}
 	version, err := systemVersion(p)
 	if err != nil {
 		return err
@@ -226,6 +243,36 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	in.req.ValueSet = compiled.ValueSet.Canonical()
 	s.writeValidation(c, in, snap.Validate(in.req))
 	return nil
+}
+
+// inferSystem finds the one system of the value set that holds a code given
+// without one (inferSystem=true). When none or several do, the answer is a
+// "no" saying so, in the tx.fhir.org wording (tx-tests
+// validation/simple-code-implied-*, errors/errors-combination-bad).
+func inferSystem(snap *terminology.Snapshot, ref valueSetRef, opts valueset.Options, code string) (string, *terminology.ValidateResult) {
+	compiled, err := ref.compile(snap, opts)
+	if err != nil {
+		return "", nil // the validation that follows reports it
+	}
+	var matches []string
+	for _, info := range compiled.Systems {
+		if compiled.Contains(info.URL, info.Version, code) && !slices.Contains(matches, info.URL) {
+			matches = append(matches, info.URL)
+		}
+	}
+	if len(matches) == 1 {
+		return matches[0], nil
+	}
+	vs := compiled.ValueSet.Canonical()
+	notIn := terminology.Issue{Severity: "error", Code: "code-invalid", TxType: "not-in-vs", MessageID: "None_of_the_provided_codes_are_in_the_value_set_one",
+		Expression: "code", Text: fmt.Sprintf("The provided code '#%s' was not found in the value set '%s'", code, vs)}
+	cannot := terminology.Issue{Severity: "error", Code: "not-found", TxType: "cannot-infer", MessageID: "UNABLE_TO_INFER_CODESYSTEM", Expression: "code",
+		Text: fmt.Sprintf("The System URI could not be determined for the code '%s' in the ValueSet '%s'", code, vs)}
+	if len(matches) > 1 {
+		cannot.MessageID = "Unable_to_resolve_system__value_set_has_multiple_matches"
+		cannot.Text += fmt.Sprintf(": value set expansion has multiple matches: [%s]", strings.Join(matches, ", "))
+	}
+	return "", &terminology.ValidateResult{Code: code, Issues: []terminology.Issue{notIn, cannot}}
 }
 
 // hcpcsVersion is the HCPCS version a validation asks for: the first HCPCS

@@ -27,7 +27,7 @@ func TestReadyzReportsSkippedValueSets(t *testing.T) {
 	require.Equal(t, "http://example.org/fhir/ValueSet/snomed-only", body.Skipped[0].Canonical)
 	require.Contains(t, body.Skipped[0].Reason, "http://snomed.info/sct")
 	require.Contains(t, body.Skipped[0].Origin, "snomed-only.json")
-	require.Equal(t, 2+5, body.ValueSets, "the two built-in value sets and the five loaded ones that can be evaluated")
+	require.Equal(t, 2+6, body.ValueSets, "the two built-in value sets and the six loaded ones that can be evaluated")
 	r, err := http.Get(base + "/fhir/ValueSet/snomed-only")
 	require.NoError(t, err)
 	r.Body.Close()
