@@ -27,13 +27,23 @@ type releaseViews struct {
 
 // hcpcsSynonyms are abbreviations of CMS's short descriptions, so that a
 // picker finds "W/c lateral thigh/knee sup" for "wheelchair" and the other
-// way round.
+// way round. Only unambiguous ones: "vent" is also ventricular, "amb"
+// also ambulatory, and a general rule that a word finds its truncations
+// (cath, vent, wheel) brought in more wrong codes than right ones.
 var hcpcsSynonyms = [][]string{
 	{"wheelchair", "w/c", "wc", "whlchr"},
 	{"power", "pwr"},
-	{"oxygen", "o2"},
+	{"oxygen", "o2", "oxy"},
 	{"replacement", "repl"},
 	{"without", "w/o"},
+	{"blood", "bld"},
+	{"nebulizer", "neb"},
+	{"monitor", "mon"},
+	{"pediatric", "ped"},
+	{"glucose", "gluc", "glu"},
+	{"catheter", "cath"},
+	{"hospital", "hosp"},
+	{"prosthetic", "prosthesis"},
 }
 
 func (r *Release) buildViews() {
