@@ -165,7 +165,8 @@ func (s *Server) versions(c *gin.Context) error {
 // textFilterDocumentation says what $expand's filter does.
 const textFilterDocumentation = "Case-insensitive and word-based: every word typed must be the start of a word of the code, the long description " +
 	"(display) or the short description (designation), in any order. Plurals match their singular (crutches: crutch), hyphenated words " +
-	"match joined or apart (wheel-chair: wheelchair), and CMS abbreviations match their words (w/c, wc: wheelchair; pwr: power). " +
+	"match joined or apart (wheel-chair: wheelchair), and CMS abbreviations match their words (w/c, wc: wheelchair; pwr: power; " +
+	"bld: blood; cath: catheter; hosp: hospital). " +
 	"Ranked: the exact code first, then codes that start with the text, then matches within the short description, then within the " +
 	"long description, then the rest; ties in code order."
 
