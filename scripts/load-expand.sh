@@ -23,6 +23,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 go build -o "$tmp/hcpcs-server" ./cmd/hcpcs-server
 go build -o "$tmp/ceiling" ./scripts/ceiling
+if curl -fs "127.0.0.1:$PORT/readyz" >/dev/null 2>&1; then echo "load-expand: port $PORT is in use" >&2; exit 1; fi
 "$tmp/hcpcs-server" serve --listen "127.0.0.1:$PORT" --data "$DATA" --valuesets fhir/testdata/valuesets --cache-size 0 2>"$tmp/server.log" &
 pids+=($!)
 for _ in $(seq 1 100); do curl -fs "127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -49,7 +50,8 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99), latency:percentile(99.9), summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 LUA
-run() { PATHS="$2" wrk -t2 -c"$CONNS" -d"${3:-$DURATION}" -s "$tmp/paths.lua" "http://127.0.0.1:$1" | grep '^RESULT'; }
+THREADS=$((CONNS < 2 ? CONNS : 2))
+run() { PATHS="$2" wrk -t"$THREADS" -c"$CONNS" -d"${3:-$DURATION}" -s "$tmp/paths.lua" "http://127.0.0.1:$1" | grep '^RESULT'; }
 printf '| scenario (%s conn, %s) | body | server req/s | ceiling req/s | ratio | p50 µs | p99 µs | p99.9 µs | ceiling p99 µs | errors |\n' "$CONNS" "$DURATION"
 printf '|---|---|---|---|---|---|---|---|---|---|\n'
 for scenario in expand vs-composed vs-implicit; do
@@ -58,10 +60,13 @@ for scenario in expand vs-composed vs-implicit; do
 	"$tmp/ceiling" -listen "127.0.0.1:$CEIL" -size "$size" &
 	cpid=$!
 	for _ in $(seq 1 50); do curl -fs "127.0.0.1:$CEIL/" >/dev/null 2>&1 && break; sleep 0.1; done
+	# The ceiling must be this one (not a leftover on the port) and answer the same size.
+	kill -0 "$cpid" 2>/dev/null || { echo "load-expand: the ceiling server did not start (port $CEIL in use?)" >&2; exit 1; }
+	[ "$(curl -fs "127.0.0.1:$CEIL/" | wc -c)" = "$size" ] || { echo "load-expand: the ceiling's body is not $size bytes" >&2; exit 1; }
 	# Warm-up of both, so that neither measured pass pays for first touches.
 	run "$PORT" "$paths" 2s >/dev/null
 	run "$CEIL" "$paths" 2s >/dev/null
-	s=$(run "$PORT" "$paths"); c=$(run "$CEIL" "$paths")
+	s=$(run "$PORT" "$paths") && c=$(run "$CEIL" "$paths") || { echo "load-expand: wrk failed" >&2; exit 1; }
 	kill "$cpid"; wait "$cpid" 2>/dev/null || true
 	read -r _ srps sp50 sp99 sp999 serr <<<"$s"
 	read -r _ crps cp50 cp99 cp999 cerr <<<"$c"
