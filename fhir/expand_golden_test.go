@@ -98,6 +98,7 @@ var expandCases = []goldenCase{
 	getCase("expand-error-bad-range", fhirPath(vsExpand, "url", implicitFilter("code", "in", "E0159-E0100")), 400),
 	getCase("expand-error-isa-implicit", fhirPath(vsExpand, "url", hcpcsURL+"?fhir_vs=isa/E0100"), 422),
 	getCase("expand-error-filter-too-long", fhirPath(vsExpand, "url", implicitVS, "filter", strings.Repeat("wheelchair ", 30)), 400),
+	getCase("expand-error-raw-semicolon", "/fhir"+vsExpand+"?url="+hcpcsURL+"?fhir_vs=filter/kind/=/modifier;filter/inactive/=/false&count=3", 400),
 	getCase("expand-error-negative-count", fhirPath(vsExpand, "url", implicitVS, "count", "-1"), 400),
 	getCase("expand-error-offset-beyond-end", fhirPath(vsExpand, "url", crutchesVS, "offset", "50"), 400),
 	getCase("expand-error-no-valueset", fhirPath(vsExpand, "filter", "cane"), 400),

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,7 +48,12 @@ const maxBodyBytes = 1 << 20
 // POST, from the Parameters body.
 func readParams(r *http.Request) (*opParams, error) {
 	p := &opParams{post: r.Method == http.MethodPost}
-	q := r.URL.Query()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		// net/url drops a pair with a raw ';' (or bad escaping) in silence;
+		// the client must hear which parameter was lost.
+		return nil, badRequest("", fmt.Sprintf("The query string cannot be read: %v. Encode ';' as %%3B and '%%' as %%25 in parameter values (a value set URL with ?fhir_vs=…;… must be URL-encoded).", err))
+	}
 	keys := make([]string, 0, len(q))
 	for k := range q {
 		keys = append(keys, k)
