@@ -39,10 +39,12 @@ fuzz: ## run each fuzz target for 30 s
 	$(GO) test ./terminology/ -run '^$$' -fuzz FuzzReadCSV -fuzztime 30s
 	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzReadParams -fuzztime 30s
 	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzParseValueSet -fuzztime 30s
+	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzParseCodeSystem -fuzztime 30s
 	$(GO) test ./terminology/ -run '^$$' -fuzz FuzzImplicitValueSet -fuzztime 30s
 	$(GO) test ./internal/fhirpkg/ -run '^$$' -fuzz FuzzReadPackage -fuzztime 30s
 	$(GO) test ./terminology/valueset/ -run '^$$' -fuzz FuzzTextSearch -fuzztime 30s
 	$(GO) test ./terminology/valueset/ -run '^$$' -fuzz FuzzCompileFilter -fuzztime 30s
+	$(GO) test ./terminology/local/ -run '^$$' -fuzz FuzzFilter -fuzztime 30s
 
 docker: ## build the container image
 	docker build -t hcpcs-server .

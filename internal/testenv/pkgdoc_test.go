@@ -37,7 +37,7 @@ func TestPackageDocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"terminology", "terminology/valueset", "fhir", "cache", "cmd/hcpcs-server", "internal/fhirpkg"} {
+	for _, want := range []string{"terminology", "terminology/valueset", "terminology/local", "fhir", "cache", "cmd/hcpcs-server", "internal/fhirpkg"} {
 		if !slices.Contains(dirs, want) {
 			t.Fatalf("the walk found no package %s: %v", want, dirs)
 		}
