@@ -84,8 +84,9 @@ func codeSystemHeader(r *terminology.Release) fm.CodeSystem {
 	}
 }
 
-// hcpcsFilters are the compose filters HCPCS supports (CodeSystem.filter).
-func hcpcsFilters() []fm.CodeSystemFilter {
+// hcpcsFilters are the compose filters HCPCS supports (CodeSystem.filter),
+// the same for every release: built once.
+var hcpcsFilters = sync.OnceValue(func() []fm.CodeSystemFilter {
 	var out []fm.CodeSystemFilter
 	for _, d := range terminology.FilterDocumentation() {
 		f := fm.CodeSystemFilter{Code: d.Property, Value: d.Value}
@@ -95,7 +96,7 @@ func hcpcsFilters() []fm.CodeSystemFilter {
 		out = append(out, f)
 	}
 	return out
-}
+})
 
 var filterOperators = map[string]fm.FilterOperator{
 	"=": fm.FilterOperatorEquals, "in": fm.FilterOperatorIn, "not-in": fm.FilterOperatorNotIn,

@@ -75,7 +75,7 @@ func ParseCodeSystem(b []byte, origin string) (*local.Definition, error) {
 	var in codeSystemIn
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	if err := dec.Decode(&in); err != nil {
+	if err := decodeOne(dec, &in); err != nil {
 		return nil, invalid("CodeSystem", "not a valid FHIR CodeSystem: %v", err)
 	}
 	if in.ResourceType != "CodeSystem" {

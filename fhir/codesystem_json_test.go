@@ -50,6 +50,7 @@ func TestParseCodeSystem(t *testing.T) {
 func TestParseCodeSystemRefuses(t *testing.T) {
 	for _, tc := range []struct{ name, body, want string }{
 		{"not JSON", `{`, "not a valid FHIR CodeSystem"},
+		{"data after it", `{"resourceType":"CodeSystem","content":"complete"} 0`, "data after the resource"},
 		{"a ValueSet", `{"resourceType":"ValueSet"}`, `a "ValueSet", not a CodeSystem`},
 		{"bad status", `{"resourceType":"CodeSystem","status":"live","content":"complete"}`, `status "live"`},
 		{"no content", `{"resourceType":"CodeSystem","status":"active"}`, `content ""`},

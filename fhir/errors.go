@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology"
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
@@ -83,7 +82,7 @@ func engineError(err error) (int, terminology.Issue, bool) {
 			id = "UNKNOWN_CODESYSTEM_VERSION_EXP"
 			text = fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found, so the value set cannot be expanded", us.URL, us.Version)
 			if len(us.Valid) > 0 {
-				text += ". Valid versions: " + orList(us.Valid)
+				text += ". Valid versions: " + terminology.OrList(us.Valid)
 			}
 		}
 		return http.StatusNotFound, terminology.Issue{Severity: "error", Code: "not-found", TxType: "not-found", MessageID: id, Text: text}, true
@@ -111,14 +110,4 @@ func engineError(err error) (int, terminology.Issue, bool) {
 	}
 	issue.Code = "invalid"
 	return http.StatusBadRequest, issue, true
-}
-
-func orList(vs []string) string {
-	switch len(vs) {
-	case 0:
-		return ""
-	case 1:
-		return vs[0]
-	}
-	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
 }

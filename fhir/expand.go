@@ -143,12 +143,15 @@ func canonicalVersions(p *opParams, name string) (map[string]string, error) {
 		if out == nil {
 			out = map[string]string{}
 		}
-		if prev, dup := out[sys]; dup && prev != ver {
-			return nil, badRequest(name, fmt.Sprintf("Parameter `%s` gives two versions of %s: %s and %s.", name, sys, prev, ver))
+		keys := []string{sys}
+		if terminology.IsHCPCSSystem(sys) && sys != terminology.SystemURL {
+			keys = append(keys, terminology.SystemURL) // an alias names the same system
 		}
-		out[sys] = ver
-		if terminology.IsHCPCSSystem(sys) {
-			out[terminology.SystemURL] = ver
+		for _, k := range keys {
+			if prev, dup := out[k]; dup && prev != ver {
+				return nil, badRequest(name, fmt.Sprintf("Parameter `%s` gives two versions of %s: %s and %s.", name, k, prev, ver))
+			}
+			out[k] = ver
 		}
 	}
 	return out, nil
@@ -163,6 +166,9 @@ type expandInputs struct {
 	properties          []string // "*" for all
 	excludeSystems      map[string]string
 	echo                []expansionParamJSON
+	// inline: the value set came in the request, so its identity is its
+	// content; the server's own are named by canonical and fingerprint.
+	inline bool
 }
 
 // echoedBooleans and friends are the inputs an expansion echoes.
@@ -298,6 +304,7 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 	if err != nil {
 		return err
 	}
+	in.inline = ref.canonical == ""
 	compiled, err := ref.compile(snap, opts)
 	if err != nil {
 		return err
@@ -439,8 +446,11 @@ func selectDesignations(ds []valueset.Designation, want []string) []valueset.Des
 // replica, carries the same identifier.
 func expansionIdentifier(snap *terminology.Snapshot, vs *valueset.ValueSet, in *expandInputs) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%d\x00", snap.Fingerprint(), vs.Canonical(), in.req.Filter, len(vs.Source))
-	h.Write(vs.Source)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00", snap.Fingerprint(), vs.Canonical(), in.req.Filter)
+	if in.inline { // a loaded value set's source is in the fingerprint already
+		fmt.Fprintf(h, "%d\x00", len(vs.Source))
+		h.Write(vs.Source)
+	}
 	for _, e := range in.echo {
 		if e.Name != "offset" && e.Name != "count" {
 			fmt.Fprintf(h, "%s=%v%v%v%v%v\x00", e.Name, deref(e.ValueString), deref(e.ValueBoolean), deref(e.ValueUri), deref(e.ValueCode), deref(e.ValueDateTime))

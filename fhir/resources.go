@@ -205,60 +205,91 @@ func subsettedMeta() fm.Meta {
 	}}}
 }
 
-// searchCodeSystems implements GET /CodeSystem with url, version, name,
-// title, status, _id, _summary, _elements, _count and _offset.
-func (s *Server) searchCodeSystems(c *gin.Context) error {
-	q := c.Request.URL.Query()
+// searchRequest is what every resource search reads: its parameters (the
+// query, or a POSTed form), _summary and _elements, and paging.
+type searchRequest struct {
+	q             url.Values
+	summary       string
+	elements      map[string]bool
+	count, offset int
+}
+
+func readSearch(c *gin.Context) (*searchRequest, error) {
+	sr := &searchRequest{q: c.Request.URL.Query()}
 	if c.Request.Method == http.MethodPost {
 		if err := c.Request.ParseForm(); err != nil {
-			return badRequest("", fmt.Sprintf("The search form cannot be parsed: %v.", err))
+			return nil, badRequest("", fmt.Sprintf("The search form cannot be parsed: %v.", err))
 		}
-		q = c.Request.Form
+		sr.q = c.Request.Form
 	}
-	summary, elements, err := summaryParams(c)
-	if err != nil {
-		return err
+	var err error
+	if sr.summary, sr.elements, err = summaryParams(c); err != nil {
+		return nil, err
 	}
-	count, offset, err := paging(q)
-	if err != nil {
-		return err
+	if sr.count, sr.offset, err = paging(sr.q); err != nil {
+		return nil, err
 	}
-	snap := s.cfg.Data.Snapshot()
-	var matches []codeSystemResource
-	for _, cs := range s.rendered.codeSystems(snap) {
-		ok, err := matchResource(cs.searchFields(), q)
-		if err != nil {
-			return err
-		}
-		if ok {
-			matches = append(matches, cs)
-		}
-	}
+	return sr, nil
+}
+
+// searchHit is one matching resource: its id, and its rendering for the
+// request's _summary and _elements, done only for the page served.
+type searchHit struct {
+	id     string
+	render func(summary string, elements map[string]bool) (json.RawMessage, error)
+}
+
+// writeSearch answers a search with a searchset Bundle of one page of hits,
+// with self, next and previous links.
+func (s *Server) writeSearch(c *gin.Context, resourceType string, sr *searchRequest, hits []searchHit) error {
 	base := s.baseURL(c)
-	bundle := searchBundle{ResourceType: "Bundle", Type: "searchset", Total: len(matches)}
-	self := searchSelf(q)
-	bundle.Link = append(bundle.Link, bundleLink{Relation: "self", URL: base + "/CodeSystem?" + withPaging(self, count, offset)})
-	if summary != "count" {
-		end := min(offset+count, len(matches))
-		if offset < len(matches) {
-			for i := offset; i < end; i++ {
-				cs := &matches[i]
-				body, err := s.searchEntry(snap, cs, summary, elements)
-				if err != nil {
-					return err
-				}
-				bundle.Entry = append(bundle.Entry, bundleEntry{FullURL: base + "/CodeSystem/" + cs.id, Resource: body, Search: &entrySearch{Mode: "match"}})
+	bundle := searchBundle{ResourceType: "Bundle", Type: "searchset", Total: len(hits)}
+	self := searchSelf(sr.q)
+	link := func(rel string, offset int) {
+		bundle.Link = append(bundle.Link, bundleLink{Relation: rel, URL: base + "/" + resourceType + "?" + withPaging(self, sr.count, offset)})
+	}
+	link("self", sr.offset)
+	if sr.summary != "count" {
+		end := min(sr.offset+sr.count, len(hits))
+		for i := sr.offset; i < end; i++ {
+			body, err := hits[i].render(sr.summary, sr.elements)
+			if err != nil {
+				return err
 			}
+			bundle.Entry = append(bundle.Entry, bundleEntry{FullURL: base + "/" + resourceType + "/" + hits[i].id, Resource: body, Search: &entrySearch{Mode: "match"}})
 		}
-		if end < len(matches) {
-			bundle.Link = append(bundle.Link, bundleLink{Relation: "next", URL: base + "/CodeSystem?" + withPaging(self, count, end)})
+		if end < len(hits) {
+			link("next", end)
 		}
-		if offset > 0 {
-			bundle.Link = append(bundle.Link, bundleLink{Relation: "previous", URL: base + "/CodeSystem?" + withPaging(self, count, max(0, offset-count))})
+		if sr.offset > 0 {
+			link("previous", max(0, sr.offset-sr.count))
 		}
 	}
 	s.write(c, http.StatusOK, bundle)
 	return nil
+}
+
+// searchCodeSystems implements GET /CodeSystem with url, version, name,
+// title, status, _id, _summary, _elements, _count and _offset.
+func (s *Server) searchCodeSystems(c *gin.Context) error {
+	sr, err := readSearch(c)
+	if err != nil {
+		return err
+	}
+	snap := s.cfg.Data.Snapshot()
+	var hits []searchHit
+	for _, cs := range s.rendered.codeSystems(snap) {
+		ok, err := matchResource(cs.searchFields(), sr.q)
+		if err != nil {
+			return err
+		}
+		if ok {
+			hits = append(hits, searchHit{id: cs.id, render: func(summary string, elements map[string]bool) (json.RawMessage, error) {
+				return s.searchEntry(snap, &cs, summary, elements)
+			}})
+		}
+	}
+	return s.writeSearch(c, "CodeSystem", sr, hits)
 }
 
 func (s *Server) searchEntry(snap *terminology.Snapshot, cs *codeSystemResource, summary string, elements map[string]bool) (json.RawMessage, error) {

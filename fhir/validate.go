@@ -295,7 +295,7 @@ func unknownSystemResult(req terminology.ValidateRequest, e *valueset.UnknownSys
 		id = "UNKNOWN_CODESYSTEM_VERSION"
 		text = fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be validated", e.URL, e.Version)
 		if len(e.Valid) > 0 {
-			text += ". Valid versions: " + orList(e.Valid)
+			text += ". Valid versions: " + terminology.OrList(e.Valid)
 		}
 	}
 	r := &terminology.ValidateResult{Issues: []terminology.Issue{{Severity: "error", Code: "not-found", TxType: "not-found", MessageID: id, Text: text}},
@@ -321,23 +321,8 @@ func forcedVersion(p *opParams) (string, error) { return canonicalVersion(p, "fo
 // canonicalVersion reads a repeatable url|version parameter and returns the
 // version given for HCPCS; versions for other systems are irrelevant here.
 func canonicalVersion(p *opParams, name string) (string, error) {
-	found := ""
-	for _, x := range p.all(name) {
-		if err := checkType(&x, uriTypes); err != nil {
-			return "", err
-		}
-		sys, ver, ok := strings.Cut(x.text, "|")
-		if !ok || ver == "" {
-			return "", badRequest(name, fmt.Sprintf("Parameter `%s` must be system|version, not %q.", name, x.text))
-		}
-		if terminology.IsHCPCSSystem(sys) {
-			if found != "" && found != ver {
-				return "", badRequest(name, fmt.Sprintf("Parameter `%s` gives two versions of HCPCS: %s and %s.", name, found, ver))
-			}
-			found = ver
-		}
-	}
-	return found, nil
+	versions, err := canonicalVersions(p, name)
+	return versions[terminology.SystemURL], err
 }
 
 // writeValidation renders a validation result as Parameters; a negative

@@ -105,61 +105,28 @@ func valueSetBody(vs *valueset.ValueSet, summary string, elements map[string]boo
 	return json.Marshal(m)
 }
 
-func (vsSearch valueSetSearch) fields() searchFields {
-	vs := vsSearch.vs
+func valueSetFields(vs *valueset.ValueSet) searchFields {
 	return searchFields{id: vs.ID, url: vs.URL, version: vs.Version, name: vs.Name, title: vs.Title, status: cmpOr(vs.Status, "active")}
 }
-
-type valueSetSearch struct{ vs *valueset.ValueSet }
 
 // searchValueSets implements GET /ValueSet with _id, url (also url|version),
 // version, name, title, status, _summary, _elements, _count and _offset.
 func (s *Server) searchValueSets(c *gin.Context) error {
-	q := c.Request.URL.Query()
-	if c.Request.Method == http.MethodPost {
-		if err := c.Request.ParseForm(); err != nil {
-			return badRequest("", fmt.Sprintf("The search form cannot be parsed: %v.", err))
-		}
-		q = c.Request.Form
-	}
-	summary, elements, err := summaryParams(c)
+	sr, err := readSearch(c)
 	if err != nil {
 		return err
 	}
-	count, offset, err := paging(q)
-	if err != nil {
-		return err
-	}
-	var matches []*valueset.ValueSet
+	var hits []searchHit
 	for _, vs := range s.cfg.Data.Snapshot().ValueSets().All() {
-		ok, err := matchResource(valueSetSearch{vs}.fields(), q)
+		ok, err := matchResource(valueSetFields(vs), sr.q)
 		if err != nil {
 			return err
 		}
 		if ok {
-			matches = append(matches, vs)
+			hits = append(hits, searchHit{id: vs.ID, render: func(summary string, elements map[string]bool) (json.RawMessage, error) {
+				return valueSetBody(vs, summary, elements)
+			}})
 		}
 	}
-	base := s.baseURL(c)
-	bundle := searchBundle{ResourceType: "Bundle", Type: "searchset", Total: len(matches)}
-	self := searchSelf(q)
-	bundle.Link = append(bundle.Link, bundleLink{Relation: "self", URL: base + "/ValueSet?" + withPaging(self, count, offset)})
-	if summary != "count" {
-		end := min(offset+count, len(matches))
-		for i := offset; i < end; i++ {
-			body, err := valueSetBody(matches[i], summary, elements)
-			if err != nil {
-				return err
-			}
-			bundle.Entry = append(bundle.Entry, bundleEntry{FullURL: base + "/ValueSet/" + matches[i].ID, Resource: body, Search: &entrySearch{Mode: "match"}})
-		}
-		if end < len(matches) {
-			bundle.Link = append(bundle.Link, bundleLink{Relation: "next", URL: base + "/ValueSet?" + withPaging(self, count, end)})
-		}
-		if offset > 0 {
-			bundle.Link = append(bundle.Link, bundleLink{Relation: "previous", URL: base + "/ValueSet?" + withPaging(self, count, max(0, offset-count))})
-		}
-	}
-	s.write(c, http.StatusOK, bundle)
-	return nil
+	return s.writeSearch(c, "ValueSet", sr, hits)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -65,7 +66,7 @@ var publicationStatuses = map[string]bool{"draft": true, "active": true, "retire
 func ParseValueSet(b []byte, origin string) (*valueset.ValueSet, error) {
 	var in valueSetJSON
 	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&in); err != nil {
+	if err := decodeOne(dec, &in); err != nil {
 		return nil, &valueset.Error{Kind: valueset.ErrInvalid, Path: "ValueSet", Text: fmt.Sprintf("%s is not a valid FHIR ValueSet: %v", origin, err)}
 	}
 	if in.ResourceType != "ValueSet" {
@@ -135,6 +136,19 @@ func fhirCoding(c *valueset.Coding) *fm.Coding {
 		out.Display = ptr(c.Display)
 	}
 	return out
+}
+
+// decodeOne decodes one JSON value and requires that nothing follows it:
+// json.Decoder alone would accept "{…} trailing", and a loaded resource is
+// served as it was read.
+func decodeOne(dec *json.Decoder, v any) error {
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("data after the resource")
+	}
+	return nil
 }
 
 // parseFHIRDate reads a FHIR date or dateTime as its calendar day.

@@ -141,7 +141,7 @@ func (s *releaseSystem) Properties(c *valueset.Concept) []valueset.PropertyValue
 
 // EngineProperty converts a HCPCS property value for the engine.
 func EngineProperty(pv PropertyValue) valueset.PropertyValue {
-	out := valueset.PropertyValue{Code: pv.Def.Code, Type: valueset.PropertyType(pv.Def.Type), Value: pv.Code, Description: pv.Display}
+	out := valueset.PropertyValue{Code: pv.Def.Code, Type: pv.Def.Type, Value: pv.Code, Description: pv.Display}
 	switch pv.Def.Type {
 	case TypeBoolean:
 		out.Value = strconv.FormatBool(pv.Bool)
@@ -166,7 +166,7 @@ func (s *releaseSystem) PropertyDefinitions() []valueset.PropertyDefinition {
 		if d.Code == "inactive" {
 			ops = []string{valueset.OpEqual}
 		}
-		out = append(out, valueset.PropertyDefinition{Code: d.Code, Type: valueset.PropertyType(d.Type), Description: d.Description, Operators: ops})
+		out = append(out, valueset.PropertyDefinition{Code: d.Code, Type: d.Type, Description: d.Description, Operators: ops})
 	}
 	return out
 }

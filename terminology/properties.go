@@ -3,19 +3,22 @@ package terminology
 import (
 	"strconv"
 	"time"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
-// PropertyType is the FHIR type a property's value is served as.
-type PropertyType string
+// PropertyType is the FHIR type a property's value is served as: the
+// value-set engine's, so that HCPCS properties need no conversion there.
+type PropertyType = valueset.PropertyType
 
 // The property value types used by HCPCS properties.
 const (
-	TypeCode     PropertyType = "code"
-	TypeCoding   PropertyType = "Coding"
-	TypeString   PropertyType = "string"
-	TypeInteger  PropertyType = "integer"
-	TypeBoolean  PropertyType = "boolean"
-	TypeDateTime PropertyType = "dateTime"
+	TypeCode     = valueset.TypeCode
+	TypeCoding   = valueset.TypeCoding
+	TypeString   = valueset.TypeString
+	TypeInteger  = valueset.TypeInteger
+	TypeBoolean  = valueset.TypeBoolean
+	TypeDateTime = valueset.TypeDateTime
 )
 
 // PropertyDefinition describes one property code of the HCPCS CodeSystem

@@ -98,7 +98,7 @@ func (r *Resolver) CodeSystem(ref valueset.SystemRef) (valueset.CodeSystem, erro
 			var uv *UnknownVersionError
 			if errors.As(err, &uv) {
 				return nil, &valueset.UnknownSystemError{URL: SystemURL, Version: ref.Version, Valid: uv.Valid,
-					Cause: fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found. Valid versions: %s", SystemURL, ref.Version, orList(uv.Valid))}
+					Cause: fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found. Valid versions: %s", SystemURL, ref.Version, OrList(uv.Valid))}
 			}
 			return nil, &valueset.UnknownSystemError{URL: SystemURL, Cause: err.Error()}
 		}

@@ -183,7 +183,7 @@ type UnknownVersionError struct {
 }
 
 func (e *UnknownVersionError) Error() string {
-	return fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found. Valid versions: %s", SystemURL, e.Version, orList(e.Valid))
+	return fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found. Valid versions: %s", SystemURL, e.Version, OrList(e.Valid))
 }
 
 // Unwrap makes errors.Is(err, ErrNotFound) hold.

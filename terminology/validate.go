@@ -241,7 +241,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 			o.version = version
 			o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM_VERSION", prefix+"version",
 				"A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be validated. Valid versions: %s",
-				SystemURL, version, orList(s.Versions()))
+				SystemURL, version, OrList(s.Versions()))
 			o.unknown = append(o.unknown, SystemURL+"|"+version)
 			return o
 		}
@@ -345,7 +345,9 @@ func checkDisplay(o *codingOutcome, req ValidateRequest, c Coding, system string
 
 func normaliseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func orList(vs []string) string {
+// OrList joins values the way the tx.fhir.org messages list them:
+// "a, b or c".
+func OrList(vs []string) string {
 	switch len(vs) {
 	case 0:
 		return ""
