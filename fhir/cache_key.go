@@ -1,0 +1,167 @@
+package fhir
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// key derives the cache key of a request: the data fingerprint, the
+// operation, and a hash of everything the answer depends on — the software
+// version, the public base URL (it appears in search results), the method
+// and path, the query and POST body in canonical form, the response format
+// and the content coding. ok is false for requests that are not cached: a
+// format other than JSON (answered 406), an unreadable or too large body.
+func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool) {
+	r := c.Request
+	query, format := canonicalQuery(r.URL.RawQuery)
+	if !wantsJSON(c, format) {
+		return "", false
+	}
+	body, ok := canonicalBody(r)
+	if !ok {
+		return "", false
+	}
+	enc := "identity"
+	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		enc = "gzip"
+	}
+	h := sha256.New()
+	// The too-costly threshold a client may set changes the answer of $expand.
+	threshold := r.Header.Get(tooCostlyHeader)
+	for _, part := range []string{"k1", rc.s.cfg.SoftwareVersion, rc.s.baseURL(c), r.Method, r.URL.Path, query, body, "json", enc, threshold} {
+		var n [binary.MaxVarintLen64]byte
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))])
+		h.Write([]byte(part))
+	}
+	var sum [sha256.Size]byte
+	return fp[:32] + ":" + op + ":" + hex.EncodeToString(h.Sum(sum[:0])[:16]), true
+}
+
+// wantsJSON reports whether content negotiation picks FHIR JSON (negotiate
+// answers anything else with 406). format is the raw _format pair, if any.
+func wantsJSON(c *gin.Context, format string) bool {
+	if format != "" {
+		f, err := url.QueryUnescape(strings.TrimPrefix(format, "_format="))
+		return err == nil && jsonFormat(f)
+	}
+	if a := c.GetHeader("Accept"); a != "" {
+		return acceptsJSON(a) == nil
+	}
+	return true
+}
+
+// canonicalQuery sorts the raw name=value pairs of a query, so that
+// parameter order does not matter, and drops empty pairs and _format (which
+// wantsJSON has checked: every JSON spelling gives the same answer). It
+// works on the raw pairs: the multiset of pairs is what the handlers see,
+// and two spellings of one value (%7C and |) merely get two entries.
+// format is the first _format pair, the one negotiate reads.
+func canonicalQuery(raw string) (query, format string) {
+	if raw == "" {
+		return "", ""
+	}
+	pairs := strings.Split(raw, "&")
+	kept := pairs[:0]
+	for _, p := range pairs {
+		switch {
+		case p == "":
+		case p == "_format" || strings.HasPrefix(p, "_format="):
+			if format == "" {
+				format = p + "=" // present, even if empty
+				if strings.HasPrefix(p, "_format=") {
+					format = p
+				}
+			}
+		default:
+			kept = append(kept, p)
+		}
+	}
+	sort.Strings(kept)
+	return strings.Join(kept, "&"), format
+}
+
+// canonicalBody reads a POST body, puts it back for the handler, and
+// returns its canonical form: a Parameters resource with its parameters
+// sorted by name, then value, re-marshalled; or a form, sorted. A body that
+// is too large, unreadable, not JSON or of another media type is not
+// cached: the handler answers it with an error.
+func canonicalBody(r *http.Request) (string, bool) {
+	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
+		return "", true
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+	if err != nil || len(body) > maxBodyBytes {
+		return "", false
+	}
+	mt := "application/fhir+json"
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, err = mime.ParseMediaType(ct); err != nil {
+			return "", false
+		}
+	}
+	switch mt {
+	case "application/x-www-form-urlencoded":
+		q, f := canonicalQuery(string(body))
+		return "form:" + q + "\x00" + f, true
+	case "application/fhir+json", "application/json", "application/json+fhir":
+		p, ok := canonicalParameters(body)
+		return "json:" + p, ok
+	}
+	return "", false
+}
+
+func canonicalParameters(body []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber() // keep numbers as written
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return "", false
+	}
+	params, _ := doc["parameter"].([]any)
+	type param struct {
+		name  string
+		canon []byte
+		v     any
+	}
+	ps := make([]param, len(params))
+	for i, p := range params {
+		canon, err := json.Marshal(p) // map keys sorted
+		if err != nil {
+			return "", false
+		}
+		name := ""
+		if m, ok := p.(map[string]any); ok {
+			name, _ = m["name"].(string)
+		}
+		ps[i] = param{name: name, canon: canon, v: p}
+	}
+	sort.SliceStable(ps, func(i, j int) bool {
+		if ps[i].name != ps[j].name {
+			return ps[i].name < ps[j].name
+		}
+		return bytes.Compare(ps[i].canon, ps[j].canon) < 0
+	})
+	for i := range ps {
+		params[i] = ps[i].v
+	}
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return "", false
+	}
+	return string(out), true
+}
