@@ -27,7 +27,9 @@ func searchTop(t testing.TB, snap *Snapshot, query string, n int) []string {
 
 func TestSearchQuality(t *testing.T) {
 	snap := release202510(t)
+	require.GreaterOrEqual(t, len(searchQualityCases), 25, "the issue asks for at least 25 queries")
 	for _, tc := range searchQualityCases {
+		require.NotEmpty(t, tc.top10, "%q: a case names the codes that must come first", tc.query)
 		t.Run(tc.query, func(t *testing.T) {
 			top := searchTop(t, snap, tc.query, 10)
 			for _, want := range tc.top10 {
