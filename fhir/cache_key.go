@@ -21,9 +21,15 @@ import (
 // version, the public base URL (it appears in search results), the method
 // and path, the query and POST body in canonical form, the response format
 // and the content coding. ok is false for requests that are not cached: a
-// format other than JSON (answered 406), an unreadable or too large body.
+// format other than JSON (answered 406), an unreadable or too large body,
+// and requests of a cache-id session.
 func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool) {
 	r := c.Request
+	if r.Header.Get(cacheIDHeader) != "" {
+		// A cache-id session's definitions can grow between two identical
+		// requests, so its answers are never shared.
+		return "", false
+	}
 	query, format := canonicalQuery(r.URL.RawQuery)
 	if !wantsJSON(c, format) {
 		return "", false

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -45,12 +44,20 @@ func (r valueSetRef) name() string {
 }
 
 // compile compiles the value set for opts: the server's own through the
-// snapshot's cache of compiled sets, an inline one afresh.
-func (r valueSetRef) compile(snap *terminology.Snapshot, opts valueset.Options) (*valueset.Compiled, error) {
-	if r.canonical == "" {
-		return valueset.Compile(r.vs, snap.Resolver(), opts)
+// snapshot's cache of compiled sets; an inline one, or any one when the
+// request brought its own definitions, afresh and for this request only.
+func (r valueSetRef) compile(t *terms, opts valueset.Options) (*valueset.Compiled, error) {
+	if r.canonical != "" && !t.local() {
+		return t.snap.CompileValueSet(r.canonical, opts)
 	}
-	return snap.CompileValueSet(r.canonical, opts)
+	vs := r.vs
+	if vs == nil {
+		var err error
+		if vs, err = t.resolver().ValueSet(r.canonical); err != nil {
+			return nil, err
+		}
+	}
+	return valueset.Compile(vs, t.resolver(), opts)
 }
 
 // requestValueSet finds the value set an operation is about: the instance
@@ -157,141 +164,23 @@ func canonicalVersions(p *opParams, name string) (map[string]string, error) {
 	return out, nil
 }
 
-// expandInputs are the parameters of $expand besides the value set.
-type expandInputs struct {
-	req                 valueset.ExpandRequest
-	includeDesignations bool
-	designations        []string // language or system|code of uses to include
-	includeDefinition   bool
-	properties          []string // "*" for all
-	excludeSystems      map[string]string
-	echo                []expansionParamJSON
-	// inline: the value set came in the request, so its identity is its
-	// content; the server's own are named by canonical and fingerprint.
-	inline bool
-}
-
-// echoedBooleans and friends are the inputs an expansion echoes.
-var (
-	expandBooleans = []string{"activeOnly", "includeDesignations", "includeDefinition", "excludeNested", "excludeNotForUI", "excludePostCoordinated"}
-	expandRepeated = []string{"system-version", "check-system-version", "force-system-version", "exclude-system"}
-)
-
-func readExpandInputs(p *opParams, maxExpansion int, threshold string) (*expandInputs, error) {
-	in := &expandInputs{}
-	echo := func(e expansionParamJSON) { in.echo = append(in.echo, e) }
-	filter, hasFilter, err := p.text("filter", stringTypes)
-	if err != nil {
-		return nil, err
-	}
-	if len(filter) > maxFilterLength {
-		return nil, badRequest("filter", fmt.Sprintf("Parameter `filter` is %d characters long; at most %d are searched. Type fewer words.", len(filter), maxFilterLength))
-	}
-	if hasFilter {
-		in.req.Filter = filter
-		echo(expansionParamJSON{Name: "filter", ValueString: ptr(filter)})
-	}
-	if in.req.Offset, _, err = p.integer("offset"); err != nil {
-		return nil, err
-	}
-	if in.req.Count, in.req.HasCount, err = p.integer("count"); err != nil {
-		return nil, err
-	}
-	if p.has("offset") {
-		echo(expansionParamJSON{Name: "offset", ValueInteger: ptr(in.req.Offset)})
-	}
-	if in.req.HasCount {
-		echo(expansionParamJSON{Name: "count", ValueInteger: ptr(in.req.Count)})
-	}
-	in.req.Limit = maxExpansion
-	if threshold != "" {
-		n, err := strconv.Atoi(threshold)
-		if err != nil || n < 1 {
-			return nil, badRequest(tooCostlyHeader, fmt.Sprintf("Header %s must be a positive integer, not %q.", tooCostlyHeader, threshold))
-		}
-		if in.req.Limit == 0 || n < in.req.Limit {
-			in.req.Limit = n
-		}
-	}
-	for _, name := range expandBooleans {
-		v, err := p.boolean(name)
-		if err != nil {
-			return nil, err
-		}
-		if p.has(name) {
-			echo(expansionParamJSON{Name: name, ValueBoolean: ptr(v)})
-		}
-		switch name {
-		case "includeDesignations":
-			in.includeDesignations = v
-		case "includeDefinition":
-			in.includeDefinition = v
-		}
-	}
-	lang, hasLang, err := p.nonEmptyText("displayLanguage", codeTypes)
-	if err != nil {
-		return nil, err
-	}
-	if !hasLang {
-		lang = "en" // the only language of the systems served here
-	}
-	echo(expansionParamJSON{Name: "displayLanguage", ValueCode: ptr(lang)})
-	if d, ok, _ := p.text("date", dateTimeTypes); ok {
-		echo(expansionParamJSON{Name: "date", ValueDateTime: ptr(d)})
-	}
-	for _, name := range expandRepeated {
-		for _, x := range p.all(name) {
-			echo(expansionParamJSON{Name: name, ValueUri: ptr(x.text)})
-		}
-	}
-	if in.excludeSystems, err = excludeSystems(p); err != nil {
-		return nil, err
-	}
-	for _, x := range p.all("designation") {
-		if err := checkType(&x, stringTypes); err != nil {
-			return nil, err
-		}
-		in.designations = append(in.designations, x.text)
-		in.includeDesignations = true
-	}
-	for _, x := range p.all("property") {
-		if err := checkType(&x, append([]string{"Code"}, stringTypes...)); err != nil {
-			return nil, err
-		}
-		in.properties = append(in.properties, x.text)
-	}
-	return in, nil
-}
-
-// excludeSystems reads exclude-system: url or url|version.
-func excludeSystems(p *opParams) (map[string]string, error) {
-	out := map[string]string{}
-	for _, x := range p.all("exclude-system") {
-		if err := checkType(&x, uriTypes); err != nil {
-			return nil, err
-		}
-		sys, ver, _ := strings.Cut(x.text, "|")
-		if sys == "" {
-			return nil, badRequest("exclude-system", fmt.Sprintf("Parameter `exclude-system` must be system or system|version, not %q.", x.text))
-		}
-		out[sys] = ver
-		if terminology.IsHCPCSSystem(sys) {
-			out[terminology.SystemURL] = ver
-		}
-	}
-	return out, nil
-}
-
 // expand implements ValueSet/$expand, type and instance level, GET and POST.
 func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
-	p, err := readParams(c.Request)
+	p, err := readParams(c.Request, s.maxRequestBytes())
 	if err != nil {
 		return err
 	}
-	if err := p.refuse("context", "contextDirection", "tx-resource", "useSupplement"); err != nil {
+	if err := p.refuse("context", "contextDirection"); err != nil {
 		return err
 	}
-	snap := s.cfg.Data.Snapshot()
+	t, err := s.requestTerms(c, p)
+	if err != nil {
+		return err
+	}
+	if err := t.useSupplements(p.texts("useSupplement")); err != nil {
+		return err
+	}
+	snap := t.snap
 	ref, err := requestValueSet(p, instance)
 	if err != nil {
 		return err
@@ -304,8 +193,9 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 	if err != nil {
 		return err
 	}
-	in.inline = ref.canonical == ""
-	compiled, err := ref.compile(snap, opts)
+	in.inline = ref.canonical == "" || t.local()
+	in.txResources = p.all("tx-resource")
+	compiled, err := ref.compile(t, opts)
 	if err != nil {
 		return err
 	}
@@ -356,8 +246,12 @@ func renderExpansion(snap *terminology.Snapshot, compiled *valueset.Compiled, ex
 		x.Extension = append(x.Extension, expansionPropertyExtension(d, propertyURIFor(d)))
 	}
 	x.Contains = make([]expansionEntryJSON, 0, len(exp.Contains))
+	versioned := severalVersions(compiled.Systems)
 	for _, m := range exp.Contains {
-		e := expansionEntryJSON{System: m.System.URL, Version: m.System.Version, Code: m.Concept.Code, Display: m.Display}
+		e := expansionEntryJSON{System: m.System.URL, Code: m.Concept.Code, Display: m.Display}
+		if versioned[m.System.URL] {
+			e.Version = m.System.Version
+		}
 		if m.Concept.Inactive {
 			e.Inactive = ptr(true)
 		}
@@ -386,6 +280,20 @@ func renderExpansion(snap *terminology.Snapshot, compiled *valueset.Compiled, ex
 	}
 	if len(x.Contains) == 0 {
 		x.Contains = nil
+	}
+	return out
+}
+
+// severalVersions are the systems of which the expansion draws on more
+// than one version: only their entries name a version, as tx.fhir.org's
+// do; used-codesystem names the version of the others.
+func severalVersions(systems []valueset.Info) map[string]bool {
+	seen, out := map[string]bool{}, map[string]bool{}
+	for _, info := range systems {
+		if seen[info.URL] {
+			out[info.URL] = true
+		}
+		seen[info.URL] = true
 	}
 	return out
 }
@@ -450,6 +358,10 @@ func expansionIdentifier(snap *terminology.Snapshot, vs *valueset.ValueSet, in *
 	if in.inline { // a loaded value set's source is in the fingerprint already
 		fmt.Fprintf(h, "%d\x00", len(vs.Source))
 		h.Write(vs.Source)
+	}
+	for _, x := range in.txResources {
+		fmt.Fprintf(h, "%d\x00", len(x.raw))
+		h.Write(x.raw)
 	}
 	for _, e := range in.echo {
 		if e.Name != "offset" && e.Name != "count" {

@@ -72,6 +72,19 @@ type extensionJSON struct {
 
 // propertyExtension is one contains.property as its R4 extension.
 func propertyExtension(pv valueset.PropertyValue) extensionJSON {
+	return extensionJSON{URL: extContainsProperty, Extension: []extensionJSON{{URL: "code", ValueCode: ptr(pv.Code)}, propertyValue(pv)}}
+}
+
+// propertyParam is one $lookup property: its code and its value.
+func propertyParam(pv valueset.PropertyValue) parameter {
+	v := propertyValue(pv)
+	value := parameter{Name: "value", ValueCode: v.ValueCode, ValueCoding: v.ValueCoding, ValueString: v.ValueString,
+		ValueInteger: v.ValueInteger, ValueBoolean: v.ValueBoolean, ValueDateTime: v.ValueDateTime, ValueDecimal: v.ValueDecimal}
+	return parameter{Name: "property", Part: []parameter{{Name: "code", ValueCode: ptr(pv.Code)}, value}}
+}
+
+// propertyValue is a property value as the one value[x] of its type.
+func propertyValue(pv valueset.PropertyValue) extensionJSON {
 	value := extensionJSON{URL: "value"}
 	switch pv.Type {
 	case valueset.TypeCoding:
@@ -94,7 +107,7 @@ func propertyExtension(pv valueset.PropertyValue) extensionJSON {
 	default:
 		value.ValueCode = ptr(pv.Value)
 	}
-	return extensionJSON{URL: extContainsProperty, Extension: []extensionJSON{{URL: "code", ValueCode: ptr(pv.Code)}, value}}
+	return value
 }
 
 func expansionPropertyExtension(d valueset.PropertyDefinition, uri string) extensionJSON {

@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology"
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
 // parametersOut builds an output Parameters resource.
@@ -36,11 +38,15 @@ var standardLookupProperties = map[string]bool{
 
 // lookup implements CodeSystem/$lookup at type level (cs nil) and instance level.
 func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
-	p, err := readParams(c.Request)
+	p, err := readParams(c.Request, s.maxRequestBytes())
 	if err != nil {
 		return err
 	}
-	if err := p.refuse("useSupplement", "tx-resource"); err != nil {
+	t, err := s.requestTerms(c, p)
+	if err != nil {
+		return err
+	}
+	if err := t.useSupplements(p.texts("useSupplement")); err != nil {
 		return err
 	}
 	code, system, version, err := lookupTarget(p, cs)
@@ -54,12 +60,25 @@ func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
 	if _, _, err := p.nonEmptyText("displayLanguage", codeTypes); err != nil {
 		return err
 	}
+	snap := t.snap
+	out := newParametersOut()
+	if !terminology.IsHCPCSSystem(system) {
+		if _, isTable := snap.SupplementByURL(system); !isTable {
+			cs, err := t.resolver().CodeSystem(valueset.SystemRef{URL: system, Version: version, Date: date})
+			if err != nil {
+				return lookupUnknownSystem(system, version, err)
+			}
+			if err := lookupInSystem(out, cs, code, anyProperties(p), t.used); err != nil {
+				return err
+			}
+			s.write(c, http.StatusOK, out.p)
+			return nil
+		}
+	}
 	wanted, err := wantedProperties(p)
 	if err != nil {
 		return err
 	}
-	snap := s.cfg.Data.Snapshot()
-	out := newParametersOut()
 	if table, ok := snap.SupplementByURL(system); ok {
 		if version != "" {
 			return notFound("not-found", fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found: it is not versioned.", system, version))
@@ -81,10 +100,6 @@ func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
 		}
 		s.write(c, http.StatusOK, out.p)
 		return nil
-	}
-	if !terminology.IsHCPCSSystem(system) {
-		return notFound("not-found", fmt.Sprintf("A definition for CodeSystem '%s' could not be found, so the code cannot be looked up. "+
-			"This server serves %s and its supplementary code systems.", system, terminology.SystemURL))
 	}
 	res, err := snap.Lookup(code, terminology.Selector{Version: version, Date: date})
 	if err != nil {
@@ -221,4 +236,38 @@ func propertyCodes() []string {
 		out[i] = d.Code
 	}
 	return out
+}
+
+// lookupUnknownSystem is the 404 for a $lookup in a system, or a version of
+// one, that neither the server nor the request has.
+func lookupUnknownSystem(system, version string, err error) error {
+	var us *valueset.UnknownSystemError
+	if errors.As(err, &us) && us.Version != "" {
+		text := fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be looked up", system, version)
+		if len(us.Valid) > 0 {
+			text += ". Valid versions: " + terminology.OrList(us.Valid)
+		}
+		return notFound("not-found", text)
+	}
+	return notFound("not-found", fmt.Sprintf("A definition for CodeSystem '%s' could not be found, so the code cannot be looked up. "+
+		"This server serves %s and its supplementary code systems, and the code systems a request brings as tx-resource.", system, terminology.SystemURL))
+}
+
+// anyProperties reads `property` for a code system whose properties are
+// its own: every code is taken as given.
+func anyProperties(p *opParams) propertyFilter {
+	var f propertyFilter
+	for _, v := range p.texts("property") {
+		for _, code := range strings.Split(v, ",") {
+			code = strings.TrimSpace(code)
+			if code == "*" {
+				return nil
+			}
+			if f == nil {
+				f = propertyFilter{}
+			}
+			f[code] = true
+		}
+	}
+	return f
 }

@@ -30,6 +30,19 @@ func (s *Server) metadata(c *gin.Context) error {
 	return nil
 }
 
+const (
+	extFeature                   = "http://hl7.org/fhir/uv/application-feature/StructureDefinition/feature"
+	featureTestVersion           = "http://hl7.org/fhir/uv/tx-tests/FeatureDefinition/test-version"
+	featureCodeSystemAsParameter = "http://hl7.org/fhir/uv/tx-ecosystem/FeatureDefinition/CodeSystemAsParameter"
+	// txTestsVersion is the version of the HL7 tx-ecosystem tests that
+	// make test runs (../shared/tx-tests, history.json).
+	txTestsVersion = "1.9.0"
+)
+
+func feature(definition string, value fm.Extension) fm.Extension {
+	return fm.Extension{Url: extFeature, Extension: []fm.Extension{{Url: "definition", ValueCanonical: ptr(definition)}, value}}
+}
+
 func operation(name, def string) fm.CapabilityStatementRestResourceOperation {
 	return fm.CapabilityStatementRestResourceOperation{Name: name, Definition: def}
 }
@@ -55,6 +68,12 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 		Publisher:    ptr("hcpcs-server"),
 		Description:  ptr("FHIR R4 terminology server for CMS HCPCS Level II, every release loaded as a version of " + terminology.SystemURL + "."),
 		Kind:         fm.CapabilityStatementKindInstance,
+		// The HL7 validator refuses a server without these two features
+		// (org.hl7.fhir.core TerminologyClientContext.checkFeature).
+		Extension: []fm.Extension{
+			feature(featureTestVersion, fm.Extension{Url: "value", ValueCode: ptr(txTestsVersion)}),
+			feature(featureCodeSystemAsParameter, fm.Extension{Url: "value", ValueBoolean: ptr(true)}),
+		},
 		Instantiates: []string{terminologyServerCapability},
 		Software:     &fm.CapabilityStatementSoftware{Name: softwareName, Version: ptr(s.cfg.SoftwareVersion)},
 		Implementation: &fm.CapabilityStatementImplementation{
@@ -108,6 +127,9 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 			},
 			Operation: []fm.CapabilityStatementRestResourceOperation{
 				operation("versions", base+"/OperationDefinition/versions"),
+				// The HL7 validator uses cache-id sessions only with a server
+				// that lists this operation (TerminologyClientContext.serverSupportsCacheControl).
+				{Name: "cache-control", Definition: base + "/OperationDefinition/cache-control", Documentation: ptr(cacheControlDocumentation)},
 			},
 		}},
 	}
@@ -142,8 +164,14 @@ func (s *Server) terminologyCapabilities(c *gin.Context) fm.TerminologyCapabilit
 		Experimental: ptr(false),
 		Date:         snap.LoadedAt().Format(time.RFC3339),
 		Kind:         fm.CapabilityStatementKindInstance,
-		Software:     &fm.TerminologyCapabilitiesSoftware{Name: softwareName, Version: ptr(s.cfg.SoftwareVersion)},
-		CodeSystem:   systems,
+		// The HL7 validator refuses a server without these two features
+		// (org.hl7.fhir.core TerminologyClientContext.checkFeature).
+		Extension: []fm.Extension{
+			feature(featureTestVersion, fm.Extension{Url: "value", ValueCode: ptr(txTestsVersion)}),
+			feature(featureCodeSystemAsParameter, fm.Extension{Url: "value", ValueBoolean: ptr(true)}),
+		},
+		Software:   &fm.TerminologyCapabilitiesSoftware{Name: softwareName, Version: ptr(s.cfg.SoftwareVersion)},
+		CodeSystem: systems,
 		Expansion: &fm.TerminologyCapabilitiesExpansion{
 			Hierarchical: ptr(false), Paging: ptr(true), Incomplete: ptr(false),
 			Parameter:  expansionParameters(),
@@ -174,6 +202,10 @@ const expandDocumentation = "Value sets by url (url|version), by id or inline (v
 	"expansion is consistent, and total is always given; without count, an expansion over the server's limit is refused with too-costly. " +
 	"filter: " + textFilterDocumentation
 
+const cacheControlDocumentation = "Sessions of definitions (the tx ecosystem's cache-id): POST $cache-control?mode=start " +
+	"with tx-resource parameters (sealed=false lets later requests add theirs) returns a cache-id; requests that carry it in the " +
+	"X-Cache-Id header see the session's definitions without resending them; mode=end releases it. Idle sessions expire."
+
 // expansionParameters are the $expand inputs this server implements.
 func expansionParameters() []fm.TerminologyCapabilitiesExpansionParameter {
 	docs := [][2]string{
@@ -185,6 +217,9 @@ func expansionParameters() []fm.TerminologyCapabilitiesExpansionParameter {
 		{"displayLanguage", "en only"}, {"excludeNested", "expansions are flat"}, {"excludeNotForUI", ""}, {"excludePostCoordinated", ""},
 		{"system-version", "url|version"}, {"check-system-version", "url|version"}, {"force-system-version", "url|version"},
 		{"exclude-system", "url or url|version"},
+		{"tx-resource", "CodeSystem and ValueSet resources for this request only"},
+		{"useSupplement", "canonical of a supplement given as tx-resource"},
+		{"cache-id", "sessions: $cache-control?mode=start, then the X-Cache-Id header"},
 	}
 	out := make([]fm.TerminologyCapabilitiesExpansionParameter, len(docs))
 	for i, d := range docs {

@@ -23,6 +23,7 @@ var issueTypes = map[string]fm.IssueType{
 	"code-invalid": fm.IssueTypeCodeInvalid, "business-rule": fm.IssueTypeBusinessRule,
 	"informational": fm.IssueTypeInformational, "exception": fm.IssueTypeException,
 	"too-costly": fm.IssueTypeTooCostly, "processing": fm.IssueTypeProcessing, "too-long": fm.IssueTypeTooLong,
+	"throttled": fm.IssueTypeThrottled,
 }
 
 var severities = map[string]fm.IssueSeverity{

@@ -25,6 +25,7 @@ type parameter struct {
 	ValueDateTime        *string             `json:"valueDateTime,omitempty"`
 	ValueBoolean         *bool               `json:"valueBoolean,omitempty"`
 	ValueInteger         *int                `json:"valueInteger,omitempty"`
+	ValueDecimal         *json.Number        `json:"valueDecimal,omitempty"`
 	ValueCoding          *fm.Coding          `json:"valueCoding,omitempty"`
 	ValueCodeableConcept *fm.CodeableConcept `json:"valueCodeableConcept,omitempty"`
 	Resource             json.RawMessage     `json:"resource,omitempty"`

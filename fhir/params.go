@@ -41,12 +41,14 @@ type opParams struct {
 // controlParams are result parameters of the FHIR REST API, not operation inputs.
 var controlParams = map[string]bool{"_format": true, "_pretty": true, "_summary": true, "_elements": true}
 
-// maxBodyBytes caps POSTed Parameters: a validate-code body is a few KB.
-const maxBodyBytes = 1 << 20
+// maxBodyBytes caps POSTed Parameters by default. A validate-code body is a
+// few KB; the HL7 validator's tx-resource code systems and value sets make
+// some bodies hundreds of KB.
+const maxBodyBytes = 4 << 20
 
 // readParams collects the operation's inputs from the query string and, for
 // POST, from the Parameters body.
-func readParams(r *http.Request) (*opParams, error) {
+func readParams(r *http.Request, limit int64) (*opParams, error) {
 	p := &opParams{post: r.Method == http.MethodPost}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
@@ -70,13 +72,13 @@ func readParams(r *http.Request) (*opParams, error) {
 	if !p.post {
 		return p, nil
 	}
-	if err := readBody(r, p); err != nil {
+	if err := readBody(r, p, limit); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-func readBody(r *http.Request, p *opParams) error {
+func readBody(r *http.Request, p *opParams, limit int64) error {
 	ct := r.Header.Get("Content-Type")
 	if ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
@@ -86,17 +88,17 @@ func readBody(r *http.Request, p *opParams) error {
 		switch mt {
 		case "application/fhir+json", "application/json", "application/json+fhir":
 		case "application/x-www-form-urlencoded":
-			return readForm(r, p)
+			return readForm(r, p, limit)
 		default:
 			return newRequestError(http.StatusUnsupportedMediaType, "not-supported", "", "",
 				fmt.Sprintf("Content-Type %q is not supported: POST a Parameters resource as application/fhir+json.", mt))
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return newRequestError(http.StatusRequestEntityTooLarge, "too-long", "", "", fmt.Sprintf("The request body exceeds %d bytes.", maxBodyBytes))
+			return newRequestError(http.StatusRequestEntityTooLarge, "too-long", "", "", fmt.Sprintf("The request body exceeds %d bytes, the limit of this server (--max-request-bytes).", limit))
 		}
 		return badRequest("", fmt.Sprintf("The request body could not be read: %v.", err))
 	}
@@ -123,8 +125,8 @@ func readBody(r *http.Request, p *opParams) error {
 	return nil
 }
 
-func readForm(r *http.Request, p *opParams) error {
-	r.Body = http.MaxBytesReader(nil, r.Body, maxBodyBytes)
+func readForm(r *http.Request, p *opParams, limit int64) error {
+	r.Body = http.MaxBytesReader(nil, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
 		return badRequest("", fmt.Sprintf("The form body cannot be parsed: %v.", err))
 	}
@@ -211,6 +213,17 @@ func (p *opParams) all(name string) []param {
 	for _, x := range p.list {
 		if x.name == name {
 			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// texts returns the lexical values of every occurrence of a parameter.
+func (p *opParams) texts(name string) []string {
+	var out []string
+	for _, x := range p.all(name) {
+		if x.text != "" {
+			out = append(out, x.text)
 		}
 	}
 	return out

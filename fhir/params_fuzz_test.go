@@ -23,7 +23,7 @@ func FuzzReadParams(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req := httptest.NewRequest("POST", "/fhir/CodeSystem/$lookup", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/fhir+json")
-		p, err := readParams(req)
+		p, err := readParams(req, maxBodyBytes)
 		if err != nil {
 			var re *requestError
 			if !errors.As(err, &re) || re.status < 400 || re.status > 499 {

@@ -10,6 +10,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -31,6 +33,18 @@ type Config struct {
 	// MaxExpansion is the largest $expand answered without count; 0 means
 	// DefaultMaxExpansion, negative means no limit.
 	MaxExpansion int
+	// MaxRequestBytes bounds a POSTed body, tx-resource parameters
+	// included; 0 means maxBodyBytes (4 MiB).
+	MaxRequestBytes int64
+	// MaxTxResources bounds the tx-resource parameters of one request; 0
+	// means DefaultMaxTxResources.
+	MaxTxResources int
+	// MaxSessions, SessionIdle and MaxSessionBytes bound the cache-id
+	// sessions: how many live at once, how long an idle one lives, and how
+	// much definition JSON one holds; 0 means the Default… constants.
+	MaxSessions     int
+	SessionIdle     time.Duration
+	MaxSessionBytes int
 	// SoftwareVersion is reported in the CapabilityStatement.
 	SoftwareVersion string
 	Logger          *slog.Logger
@@ -41,6 +55,9 @@ type Server struct {
 	cfg      Config
 	log      *slog.Logger
 	rendered renderedCache
+
+	sessionsOnce sync.Once
+	sessionStore *sessionStore
 }
 
 // NewServer builds the API.
@@ -54,6 +71,13 @@ func NewServer(cfg Config) *Server {
 	return &Server{cfg: cfg, log: cfg.Logger}
 }
 
+func (s *Server) maxRequestBytes() int64 {
+	if s.cfg.MaxRequestBytes > 0 {
+		return s.cfg.MaxRequestBytes
+	}
+	return maxBodyBytes
+}
+
 // handlerFunc is a handler that returns its error; wrap renders it.
 type handlerFunc func(c *gin.Context) error
 
@@ -63,6 +87,7 @@ func (s *Server) Register(e *gin.Engine) {
 	g.GET("/metadata", s.wrap(s.metadata))
 	g.GET("/$versions", s.wrap(s.versions))
 	g.POST("/$versions", s.wrap(s.versions))
+	g.POST("/$cache-control", s.wrap(s.cacheControl))
 	g.GET("/CodeSystem", s.wrap(s.searchCodeSystems))
 	g.POST("/CodeSystem/_search", s.wrap(s.searchCodeSystems))
 	g.GET("/CodeSystem/:id", s.wrap(s.codeSystemOrOp))

@@ -127,10 +127,23 @@ func testEngine(tb testing.TB) *gin.Engine {
 	return fixture.engine
 }
 
+// fhirServer is an engine over the test releases with a configuration of
+// its own (limits, say).
+func fhirServer(tb testing.TB, cfg fhir.Config) *gin.Engine {
+	tb.Helper()
+	testEngine(tb)
+	cfg.Data, cfg.BaseURL = fixture.store, testBaseURL
+	return fhir.NewServer(cfg).NewEngine()
+}
+
 // doRequest sends one request to the engine and returns the recorded response.
 func doRequest(tb testing.TB, method, target, body string, headers map[string]string) *httptest.ResponseRecorder {
 	tb.Helper()
-	e := testEngine(tb)
+	return serve(testEngine(tb), method, target, body, headers)
+}
+
+// serve sends one request to an engine.
+func serve(e *gin.Engine, method, target, body string, headers map[string]string) *httptest.ResponseRecorder {
 	var req *http.Request
 	if body != "" {
 		req = httptest.NewRequest(method, target, strings.NewReader(body))

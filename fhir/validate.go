@@ -108,11 +108,18 @@ func readValidateOptions(p *opParams, in *validateInputs) error {
 
 // validateCodeSystem implements CodeSystem/$validate-code.
 func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) error {
-	p, err := readParams(c.Request)
+	p, err := readParams(c.Request, s.maxRequestBytes())
 	if err != nil {
 		return err
 	}
-	if err := p.refuse("codeSystem", "tx-resource", "useSupplement"); err != nil {
+	if err := p.refuse("codeSystem"); err != nil {
+		return err
+	}
+	t, err := s.requestTerms(c, p)
+	if err != nil {
+		return err
+	}
+	if err := t.useSupplements(p.texts("useSupplement")); err != nil {
 		return err
 	}
 	url, hasURL, err := p.nonEmptyText("url", uriTypes)
@@ -148,7 +155,8 @@ func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) erro
 	if err := readValidateOptions(p, &in); err != nil {
 		return err
 	}
-	s.writeValidation(c, in, s.cfg.Data.Snapshot().Validate(in.req))
+	in.req.Systems = t.resolver()
+	s.writeValidation(c, in, t.snap.Validate(in.req))
 	return nil
 }
 
@@ -156,14 +164,21 @@ func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) erro
 // against its code system, and its membership is asked of the value-set
 // engine, the same evaluation that $expand lists.
 func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) error {
-	p, err := readParams(c.Request)
+	p, err := readParams(c.Request, s.maxRequestBytes())
 	if err != nil {
 		return err
 	}
-	if err := p.refuse("context", "tx-resource", "useSupplement"); err != nil {
+	if err := p.refuse("context"); err != nil {
 		return err
 	}
-	snap := s.cfg.Data.Snapshot()
+	t, err := s.requestTerms(c, p)
+	if err != nil {
+		return err
+	}
+	if err := t.useSupplements(p.texts("useSupplement")); err != nil {
+		return err
+	}
+	snap := t.snap
 	ref, err := requestValueSet(p, instance)
 	if err != nil {
 		return err
@@ -185,7 +200,7 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 		if err != nil {
 			return err
 		}
-		inferred, result := inferSystem(snap, ref, opts, code)
+		inferred, result := inferSystem(t, ref, opts, code)
 		if result != nil {
 			s.writeValidation(c, validateInputs{}, result)
 			return nil
@@ -224,7 +239,21 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 		}
 		opts.SystemVersion[terminology.SystemURL] = v
 	}
-	compiled, err := ref.compile(snap, opts)
+	// A coding's own version of another system is the default for the
+	// compose's versionless (or wildcard) includes of it, when it exists.
+	for _, c := range in.req.Codings {
+		if c.Version == "" || terminology.IsHCPCSSystem(c.System) || opts.ForceVersion[c.System] != "" {
+			continue
+		}
+		if _, err := t.resolver().CodeSystem(valueset.SystemRef{URL: c.System, Version: c.Version}); err == nil {
+			if opts.SystemVersion == nil {
+				opts.SystemVersion = map[string]string{}
+			}
+			opts.SystemVersion[c.System] = c.Version
+		}
+	}
+	in.req.Systems = t.resolver()
+	compiled, err := ref.compile(t, opts)
 	var unknown *valueset.UnknownSystemError
 	if errors.As(err, &unknown) {
 		if unknown.URL == terminology.SystemURL && unknown.Version != "" && unknown.Version == hcpcsVersion(in.req) {
@@ -249,8 +278,8 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 // without one (inferSystem=true). When none or several do, the answer is a
 // "no" saying so, in the tx.fhir.org wording (tx-tests
 // validation/simple-code-implied-*, errors/errors-combination-bad).
-func inferSystem(snap *terminology.Snapshot, ref valueSetRef, opts valueset.Options, code string) (string, *terminology.ValidateResult) {
-	compiled, err := ref.compile(snap, opts)
+func inferSystem(t *terms, ref valueSetRef, opts valueset.Options, code string) (string, *terminology.ValidateResult) {
+	compiled, err := ref.compile(t, opts)
 	if err != nil {
 		return "", nil // the validation that follows reports it
 	}

@@ -1,9 +1,12 @@
 package terminology
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
 // Issue is one finding of a validation, in the vocabulary of the HL7
@@ -50,6 +53,10 @@ type ValidateRequest struct {
 	// Members answers membership in that value set: the value-set engine's
 	// compiled value set, so that validation and expansion agree.
 	Members Membership
+	// Systems resolves the code systems that are neither HCPCS nor a code
+	// table: those the request brought (tx-resource) or the server loaded.
+	// nil means none.
+	Systems valueset.Resolver
 }
 
 // Membership says whether a value set holds a code of a system
@@ -210,6 +217,26 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 	if t, ok := s.SupplementByURL(c.System); ok {
 		s.validateSupplement(o, req, c, t, prefix, notInVS)
 		return o
+	}
+	if !IsHCPCSSystem(c.System) && req.Systems != nil {
+		version := c.Version
+		if version == "" {
+			version = req.Version
+		}
+		cs, err := req.Systems.CodeSystem(valueset.SystemRef{URL: c.System, Version: version, Date: req.Date})
+		var unknown *valueset.UnknownSystemError
+		switch {
+		case err == nil:
+			validateInSystem(o, req, c, cs, prefix, notInVS)
+			return o
+		case errors.As(err, &unknown) && unknown.Version != "" && len(unknown.Valid) > 0:
+			o.version = version
+			o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM_VERSION", prefix+"system",
+				"A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be validated. Valid versions: %s",
+				c.System, version, OrList(unknown.Valid))
+			o.unknown = append(o.unknown, unknown.Canonical())
+			return o
+		}
 	}
 	if !IsHCPCSSystem(c.System) {
 		notInVS()

@@ -39,6 +39,13 @@ type serveConfig struct {
 	valueSets []string
 	// maxExpansion is the largest $expand answered without count.
 	maxExpansion int
+	// The bounds of what clients may send: a request body, its tx-resource
+	// parameters, and the cache-id sessions (fhir.Config).
+	maxRequestBytes int64
+	maxTxResources  int
+	maxSessions     int
+	sessionIdle     time.Duration
+	maxSessionBytes int64
 
 	// The response cache (cache/doc.go).
 	cacheSize    int64         // bytes of the in-process tier; 0 disables it
@@ -94,6 +101,11 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	baseURL := fs.String("base-url", env("HCPCS_BASE_URL", ""), "public base URL of the FHIR API, e.g. https://tx.example.org/fhir (HCPCS_BASE_URL)")
 	valueSets := fs.String("valuesets", env("HCPCS_VALUESETS", ""), "comma-separated ValueSet sources: FHIR JSON files, directories, FHIR NPM packages (.tgz); empty: the built-in value sets only (HCPCS_VALUESETS)")
 	maxExpansion := fs.Int("max-expansion", envInt("HCPCS_MAX_EXPANSION", fhir.DefaultMaxExpansion), "largest $expand answered without count; larger ones get too-costly and must page (HCPCS_MAX_EXPANSION)")
+	maxRequest := fs.String("max-request-size", env("HCPCS_MAX_REQUEST_SIZE", "4MiB"), "largest POSTed body, tx-resource parameters included; larger ones get 413 (HCPCS_MAX_REQUEST_SIZE)")
+	maxTxResources := fs.Int("max-tx-resources", envInt("HCPCS_MAX_TX_RESOURCES", fhir.DefaultMaxTxResources), "most tx-resource parameters in one request (HCPCS_MAX_TX_RESOURCES)")
+	maxSessions := fs.Int("max-sessions", envInt("HCPCS_MAX_SESSIONS", fhir.DefaultMaxSessions), "most live cache-id sessions ($cache-control); one more gets 429 (HCPCS_MAX_SESSIONS)")
+	sessionIdle := fs.Duration("session-idle", envDuration("HCPCS_SESSION_IDLE", fhir.DefaultSessionIdle), "how long an unused cache-id session lives (HCPCS_SESSION_IDLE)")
+	maxSessionSize := fs.String("max-session-size", env("HCPCS_MAX_SESSION_SIZE", "32MiB"), "most definition JSON one cache-id session holds (HCPCS_MAX_SESSION_SIZE)")
 	ver := fs.String("release-version", env("HCPCS_RELEASE_VERSION", ""), "YYYY-MM of the release when --data is a single file whose name does not say (HCPCS_RELEASE_VERSION)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -109,13 +121,23 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		fmt.Fprintln(stderr, "serve:", envErr)
 		return nil, errUsage
 	}
-	if *maxExpansion < 1 {
-		fmt.Fprintln(stderr, "serve: --max-expansion must be positive")
+	if *maxExpansion < 1 || *maxTxResources < 1 || *maxSessions < 1 || *sessionIdle <= 0 {
+		fmt.Fprintln(stderr, "serve: --max-expansion, --max-tx-resources, --max-sessions and --session-idle must be positive")
 		return nil, errUsage
 	}
 	cfg := &serveConfig{listen: *listen, redis: *redis, baseURL: *baseURL, version: *ver, maxExpansion: *maxExpansion,
-		cacheTTL: *cacheTTL, redisPrefix: *redisPrefix, redisTimeout: *redisTimeout}
+		cacheTTL: *cacheTTL, redisPrefix: *redisPrefix, redisTimeout: *redisTimeout,
+		maxTxResources: *maxTxResources, maxSessions: *maxSessions, sessionIdle: *sessionIdle}
 	var err error
+	for _, size := range []struct {
+		flag, value string
+		into        *int64
+	}{{"max-request-size", *maxRequest, &cfg.maxRequestBytes}, {"max-session-size", *maxSessionSize, &cfg.maxSessionBytes}} {
+		if *size.into, err = cache.ParseSize(size.value); err != nil || *size.into < 1 {
+			fmt.Fprintf(stderr, "serve: --%s must be a positive size such as 4MiB\n", size.flag)
+			return nil, errUsage
+		}
+	}
 	if cfg.cacheSize, err = cache.ParseSize(*cacheSize); err != nil {
 		fmt.Fprintln(stderr, "serve: --cache-size:", err)
 		return nil, errUsage
@@ -222,7 +244,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer rcache.close()
 
-	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), Logger: log, MaxExpansion: cfg.maxExpansion})
+	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), Logger: log, MaxExpansion: cfg.maxExpansion,
+		MaxRequestBytes: cfg.maxRequestBytes, MaxTxResources: cfg.maxTxResources,
+		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes)})
 	responses := api.NewResponseCache(rcache.config)
 	engine := api.NewEngine(metrics.middleware, responses.Handler)
 	engine.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })

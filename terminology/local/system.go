@@ -380,3 +380,6 @@ func (s *System) TextIndex() *valueset.TextIndex {
 	s.textOnce.Do(func() { s.text = valueset.NewTextIndex(s.Concepts(), valueset.IndexOptions{}) })
 	return s.text
 }
+
+// Language is the language of the resource's displays (CodeSystem.language).
+func (s *System) Language() string { return s.def.Language }

@@ -81,6 +81,8 @@ type Designation struct {
 	Language string
 	Use      *Coding
 	Value    string
+	// Source is the canonical of the supplement that added it, if any.
+	Source string
 }
 
 // Coding is a code of a code system, as a property value or designation use.

@@ -197,6 +197,8 @@ func resolveSystem(s ConceptSet, r Resolver, opts Options, date time.Time) (Code
 		version = v
 	} else if version == "" {
 		version = opts.SystemVersion[s.System]
+	} else if v := opts.SystemVersion[s.System]; IsVersionPattern(version) && VersionMatches(version, v) {
+		version = v // the request's version is one the pattern allows
 	}
 	cs, err := r.CodeSystem(SystemRef{URL: s.System, Version: version, Date: date})
 	if err != nil {

@@ -113,3 +113,37 @@ func CompareVersions(a, b string) int {
 	}
 	return cmp.Compare(len(as), len(bs))
 }
+
+// IsVersionPattern reports whether a version is a wildcard pattern, as
+// value sets use to pin a major version: 1.x, 1.x.x or 1.*.
+func IsVersionPattern(v string) bool {
+	for _, part := range strings.Split(v, ".") {
+		if part == "x" || part == "X" || part == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// VersionMatches reports whether version v matches a version or a wildcard
+// pattern: each x or * part matches any part, and a pattern ending in a
+// wildcard matches any further parts.
+func VersionMatches(pattern, v string) bool {
+	if !IsVersionPattern(pattern) {
+		return pattern == v
+	}
+	ps, vs := strings.Split(pattern, "."), strings.Split(v, ".")
+	for i, p := range ps {
+		wild := p == "x" || p == "X" || p == "*"
+		if i >= len(vs) {
+			return wild
+		}
+		if !wild && p != vs[i] {
+			return false
+		}
+		if wild && i == len(ps)-1 {
+			return true
+		}
+	}
+	return len(vs) == len(ps)
+}

@@ -1,0 +1,41 @@
+package fhir
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
+)
+
+// TestSessionLifetime: an idle session expires and its place is freed; a
+// session may not grow beyond its byte limit.
+func TestSessionLifetime(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	st := newSessionStore(1, time.Minute, 100)
+	st.now = func() time.Time { return now }
+	id, err := st.start(&definitions{bytes: 10, valueSets: []*valueset.ValueSet{{URL: "http://example.org/vs0"}}}, false)
+	require.NoError(t, err)
+	_, err = st.start(nil, true)
+	require.Error(t, err, "one session at a time")
+
+	now = now.Add(59 * time.Second)
+	one := &definitions{bytes: 50, valueSets: []*valueset.ValueSet{{URL: "http://example.org/vs"}}}
+	defs, err := st.use(id, one)
+	require.NoError(t, err)
+	require.Equal(t, 60, defs.bytes, "an open session keeps what a request adds")
+	two := &definitions{bytes: 50, valueSets: []*valueset.ValueSet{{URL: "http://example.org/vs2"}}}
+	_, err = st.use(id, two)
+	require.ErrorContains(t, err, "at most 100", "the session would grow beyond its limit")
+
+	now = now.Add(61 * time.Second) // idle for more than a minute
+	_, err = st.use(id, nil)
+	require.ErrorContains(t, err, "is unknown")
+	id2, err := st.start(nil, false)
+	require.NoError(t, err, "the expired session's place is free")
+	require.NotEqual(t, id, id2)
+
+	_, err = st.start(&definitions{bytes: 101}, false)
+	require.ErrorContains(t, err, "at most 100")
+}

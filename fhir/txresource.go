@@ -1,0 +1,247 @@
+package fhir
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology"
+	"github.com/hcpcs-server/hcpcs-server/terminology/local"
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
+)
+
+// DefaultMaxTxResources bounds the tx-resource parameters of one request;
+// the HL7 validator sends a handful, the largest HL7 test suite about twenty.
+const DefaultMaxTxResources = 100
+
+// terms is what one request may use: the server's snapshot and, when the
+// request brought tx-resource parameters, its own code systems and value
+// sets laid over it. It lives for one request only.
+type terms struct {
+	snap    *terminology.Snapshot
+	overlay *valueset.Overlay // nil: the request brought nothing
+
+	systems     []valueset.CodeSystem
+	valueSets   []*valueset.ValueSet
+	supplements []*local.Definition // applied only when asked for
+	used        []string            // the supplements applied (used-supplement)
+}
+
+// resolver answers the engine's questions for this request.
+func (t *terms) resolver() valueset.Resolver {
+	if t.overlay != nil {
+		return t.overlay
+	}
+	return t.snap.Resolver()
+}
+
+// local reports whether the request brought definitions of its own: then
+// nothing computed from them may be served from, or kept in, a shared cache
+// keyed without them.
+func (t *terms) local() bool { return t.overlay != nil }
+
+// definitions are parsed tx-resources: code systems ready for the engine,
+// value sets, and supplements (applied only when asked for).
+type definitions struct {
+	systems     []valueset.CodeSystem
+	valueSets   []*valueset.ValueSet
+	supplements []*local.Definition
+	bytes       int // the JSON they were read from
+}
+
+func (d *definitions) empty() bool {
+	return d == nil || len(d.systems)+len(d.valueSets)+len(d.supplements) == 0
+}
+
+// merged is d with later's definitions added; one of later's replaces one
+// of d's with the same canonical.
+func (d *definitions) merged(later *definitions) *definitions {
+	if d.empty() {
+		return later
+	}
+	if later.empty() {
+		return d
+	}
+	out := &definitions{bytes: d.bytes + later.bytes}
+	for _, cs := range d.systems {
+		if !slices.ContainsFunc(later.systems, func(x valueset.CodeSystem) bool { return x.Info().Canonical() == cs.Info().Canonical() }) {
+			out.systems = append(out.systems, cs)
+		}
+	}
+	out.systems = append(out.systems, later.systems...)
+	for _, vs := range d.valueSets {
+		if !slices.ContainsFunc(later.valueSets, func(x *valueset.ValueSet) bool { return x.Canonical() == vs.Canonical() }) {
+			out.valueSets = append(out.valueSets, vs)
+		}
+	}
+	out.valueSets = append(out.valueSets, later.valueSets...)
+	for _, sup := range d.supplements {
+		if !slices.ContainsFunc(later.supplements, func(x *local.Definition) bool { return canonicalOfDefinition(x) == canonicalOfDefinition(sup) }) {
+			out.supplements = append(out.supplements, sup)
+		}
+	}
+	out.supplements = append(out.supplements, later.supplements...)
+	return out
+}
+
+// requestTerms gathers what a request may use: the snapshot, the
+// definitions of its cache-id session (X-Cache-Id), and its own tx-resource
+// parameters, which an open session then keeps for the requests that
+// follow. Nothing of one request is visible to another, except through a
+// session the client named.
+func (s *Server) requestTerms(c *gin.Context, p *opParams) (*terms, error) {
+	t := &terms{snap: s.cfg.Data.Snapshot()}
+	own, err := s.parseTxResources(p.all("tx-resource"))
+	if err != nil {
+		return nil, err
+	}
+	defs := own
+	if id := c.GetHeader(cacheIDHeader); id != "" {
+		if defs, err = s.sessions().use(id, own); err != nil {
+			return nil, err
+		}
+	}
+	if defs.empty() {
+		return t, nil
+	}
+	overlay, err := valueset.NewOverlay(t.snap.Resolver(), defs.systems, defs.valueSets)
+	if err != nil {
+		return nil, err
+	}
+	t.overlay, t.systems, t.valueSets, t.supplements = overlay, defs.systems, defs.valueSets, defs.supplements
+	return t, nil
+}
+
+// parseTxResources reads tx-resource parameters. Each resource is checked
+// as a loaded one would be; a bad one is a 4xx that says which and why.
+func (s *Server) parseTxResources(resources []param) (*definitions, error) {
+	if len(resources) == 0 {
+		return nil, nil
+	}
+	limit := s.cfg.MaxTxResources
+	if limit <= 0 {
+		limit = DefaultMaxTxResources
+	}
+	if len(resources) > limit {
+		return nil, newRequestError(http.StatusRequestEntityTooLarge, "too-costly", "", "tx-resource",
+			fmt.Sprintf("The request has %d tx-resource parameters; this server takes at most %d per request (--max-tx-resources).", len(resources), limit))
+	}
+	d := &definitions{}
+	for i, x := range resources {
+		where := fmt.Sprintf("tx-resource[%d]", i)
+		if !x.resource {
+			return nil, badRequest("tx-resource", fmt.Sprintf("Parameter %s must be a resource (CodeSystem or ValueSet).", where))
+		}
+		d.bytes += len(x.raw)
+		var head struct {
+			ResourceType string `json:"resourceType"`
+		}
+		if err := json.Unmarshal(x.raw, &head); err != nil {
+			return nil, badRequest("tx-resource", fmt.Sprintf("Parameter %s is not a FHIR resource: %v.", where, err))
+		}
+		switch head.ResourceType {
+		case "CodeSystem":
+			def, err := ParseCodeSystem(x.raw, "The "+where)
+			if err != nil {
+				return nil, err
+			}
+			if def.Content == "supplement" {
+				d.supplements = append(d.supplements, def)
+				continue
+			}
+			cs, err := local.New(def)
+			if err != nil {
+				return nil, err
+			}
+			d.systems = append(d.systems, cs)
+		case "ValueSet":
+			vs, err := ParseValueSet(x.raw, "The "+where)
+			if err != nil {
+				return nil, err
+			}
+			if vs.URL == "" {
+				return nil, badRequest("tx-resource", fmt.Sprintf("The ValueSet in %s has no url, so nothing can refer to it.", where))
+			}
+			d.valueSets = append(d.valueSets, vs)
+		default:
+			return nil, badRequest("tx-resource", fmt.Sprintf("Parameter %s is a %s; tx-resource takes CodeSystem and ValueSet resources.", where, orDefault(head.ResourceType, "resource without resourceType")))
+		}
+	}
+	return d, nil
+}
+
+// useSupplements applies the supplements a request asks for (useSupplement,
+// url or url|version) to the request's code systems they supplement. A
+// supplement the request did not bring is a 4xx in the tx.fhir.org wording.
+func (t *terms) useSupplements(canonicals []string) error {
+	if len(canonicals) == 0 {
+		return nil
+	}
+	var chosen []*local.Definition
+	for _, canon := range canonicals {
+		url, version, _ := strings.Cut(canon, "|")
+		i := slices.IndexFunc(t.supplements, func(d *local.Definition) bool { return d.URL == url && (version == "" || d.Version == version) })
+		if i < 0 {
+			e := newRequestError(http.StatusNotFound, "not-found", "not-found", "useSupplement", "Required supplement not found: "+canon)
+			e.issue.MessageID = "VALUESET_SUPPLEMENT_MISSING"
+			return e
+		}
+		chosen = append(chosen, t.supplements[i])
+	}
+	systems, err := supplemented(t.overlay, t.systems, chosen)
+	if err != nil {
+		return err
+	}
+	overlay, err := valueset.NewOverlay(t.overlay.Base(), systems, t.valueSets)
+	if err != nil {
+		return err
+	}
+	t.overlay, t.systems = overlay, systems
+	for _, d := range chosen {
+		t.used = append(t.used, canonicalOfDefinition(d))
+	}
+	return nil
+}
+
+func canonicalOfDefinition(d *local.Definition) string {
+	if d.Version == "" {
+		return d.URL
+	}
+	return d.URL + "|" + d.Version
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// supplemented applies each supplement to the request's code system it
+// names, which is rebuilt with the supplement's designations and
+// properties. A supplement of a system the request does not bring is
+// refused: the server's own systems take no supplements.
+func supplemented(o *valueset.Overlay, systems []valueset.CodeSystem, sups []*local.Definition) ([]valueset.CodeSystem, error) {
+	out := slices.Clone(systems)
+	for _, sup := range sups {
+		url, version, _ := strings.Cut(sup.Supplements, "|")
+		cs, err := o.CodeSystem(valueset.SystemRef{URL: url, Version: version})
+		i := slices.IndexFunc(out, func(x valueset.CodeSystem) bool { return err == nil && x == cs })
+		if i < 0 {
+			return nil, newRequestError(http.StatusNotFound, "not-found", "not-found", "tx-resource",
+				fmt.Sprintf("The supplement %s is for the code system %s, which this request does not supply; only code systems given as tx-resource take supplements.", sup.URL, sup.Supplements))
+		}
+		d, err := local.Supplement(out[i].(*local.System).Definition(), sup, canonicalOfDefinition(sup))
+		if err != nil {
+			return nil, err
+		}
+		if out[i], err = local.New(d); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,208 @@
+package fhir_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hcpcs-server/hcpcs-server/fhir"
+)
+
+// A small code system and value set of our own, written for these tests:
+// two top concepts, one with a child, and a retired one.
+const (
+	fruitURL = "http://example.org/fhir/CodeSystem/fruit"
+	fruitVS  = "http://example.org/fhir/ValueSet/fruit-and-e0114"
+)
+
+func fruitCodeSystem(version string) string {
+	return `{"resourceType":"CodeSystem","url":"` + fruitURL + `","version":"` + version + `","name":"Fruit","status":"active",
+	"content":"complete","caseSensitive":true,"language":"en",
+	"property":[{"code":"colour","type":"string"}],
+	"concept":[
+	  {"code":"apple","display":"Apple","definition":"A pome","property":[{"code":"colour","valueString":"red"}],
+	   "concept":[{"code":"bramley","display":"Bramley apple"}]},
+	  {"code":"quince","display":"Quince","property":[{"code":"status","valueCode":"retired"}]}]}`
+}
+
+// fruitValueSet mixes the request's own system and HCPCS.
+const fruitValueSet = `{"resourceType":"ValueSet","url":"` + fruitVS + `","version":"1","status":"active","compose":{"include":[
+  {"system":"` + fruitURL + `","filter":[{"property":"concept","op":"is-a","value":"apple"}]},
+  {"system":"` + hcpcsURL + `","concept":[{"code":"E0114"}]}]}}`
+
+func txParams(params string, resources ...string) string {
+	var parts []string
+	if params != "" {
+		parts = append(parts, params)
+	}
+	for _, r := range resources {
+		parts = append(parts, `{"name":"tx-resource","resource":`+r+`}`)
+	}
+	return `{"resourceType":"Parameters","parameter":[` + strings.Join(parts, ",") + `]}`
+}
+
+func decodeBody(t *testing.T, body []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(body, &m), "%s", body)
+	return m
+}
+
+// paramValue returns the value[x] of the first parameter called name.
+func paramValue(t *testing.T, res map[string]any, name string) any {
+	t.Helper()
+	for _, p := range res["parameter"].([]any) {
+		pm := p.(map[string]any)
+		if pm["name"] == name {
+			for k, v := range pm {
+				if strings.HasPrefix(k, "value") {
+					return v
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func outcomeText(t *testing.T, body []byte) string {
+	t.Helper()
+	m := decodeBody(t, body)
+	require.Equal(t, "OperationOutcome", m["resourceType"], "%s", body)
+	issue := m["issue"].([]any)[0].(map[string]any)
+	return issue["details"].(map[string]any)["text"].(string)
+}
+
+// TestTxResourceNeverLeaks: a definition brought by one request is known to
+// that request only; the same request without it does not know it.
+func TestTxResourceNeverLeaks(t *testing.T) {
+	lookup := `{"name":"system","valueUri":"` + fruitURL + `"},{"name":"code","valueCode":"bramley"}`
+	rec := doRequest(t, http.MethodPost, "/fhir/CodeSystem/$lookup", txParams(lookup, fruitCodeSystem("1.0")), nil)
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	res := decodeBody(t, rec.Body.Bytes())
+	require.Equal(t, "Bramley apple", paramValue(t, res, "display"))
+	require.Equal(t, "1.0", paramValue(t, res, "version"))
+
+	rec = doRequest(t, http.MethodPost, "/fhir/CodeSystem/$lookup", txParams(lookup), nil)
+	require.Equal(t, 404, rec.Code, rec.Body.String())
+	require.Contains(t, outcomeText(t, rec.Body.Bytes()), fruitURL)
+
+	// The value set, combining the request's system with HCPCS.
+	validate := func(code, system string, resources ...string) *map[string]any {
+		body := txParams(`{"name":"url","valueUri":"`+fruitVS+`"},{"name":"code","valueCode":"`+code+`"},{"name":"system","valueUri":"`+system+`"}`, resources...)
+		rec := doRequest(t, http.MethodPost, "/fhir/ValueSet/$validate-code", body, nil)
+		if rec.Code != 200 {
+			require.Equal(t, 404, rec.Code, rec.Body.String())
+			require.Contains(t, outcomeText(t, rec.Body.Bytes()), fruitVS)
+			return nil
+		}
+		m := decodeBody(t, rec.Body.Bytes())
+		return &m
+	}
+	both := []string{fruitCodeSystem("1.0"), fruitValueSet}
+	for _, tc := range []struct {
+		code, system string
+		want         bool
+	}{{"bramley", fruitURL, true}, {"apple", fruitURL, true}, {"quince", fruitURL, false}, {"E0114", hcpcsURL, true}, {"E0100", hcpcsURL, false}} {
+		got := validate(tc.code, tc.system, both...)
+		require.NotNil(t, got)
+		require.Equal(t, tc.want, paramValue(t, *got, "result"), "%s#%s", tc.system, tc.code)
+	}
+	require.Nil(t, validate("E0114", hcpcsURL), "the value set is unknown without its tx-resource")
+
+	// Without the code system, the value set names a system nobody has.
+	got := validate("bramley", fruitURL, fruitValueSet)
+	require.NotNil(t, got)
+	require.Equal(t, false, paramValue(t, *got, "result"))
+	require.Equal(t, fruitURL, paramValue(t, *got, "x-caused-by-unknown-system"))
+
+	// $expand sees it; the expansion says which version it used.
+	rec = doRequest(t, http.MethodPost, "/fhir/ValueSet/$expand", txParams(`{"name":"url","valueUri":"`+fruitVS+`"}`, both...), nil)
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	for _, want := range []string{`"code":"apple"`, `"code":"bramley"`, `"code":"E0114"`, fruitURL + `|1.0`} {
+		require.Contains(t, rec.Body.String(), want)
+	}
+	require.NotContains(t, rec.Body.String(), `"code":"quince"`)
+	rec = doRequest(t, http.MethodPost, "/fhir/ValueSet/$expand", txParams(`{"name":"url","valueUri":"`+fruitVS+`"}`), nil)
+	require.Equal(t, 404, rec.Code, rec.Body.String())
+}
+
+// TestTxResourceVersions: two versions side by side; the newest is the
+// default, a pinned one is used, an unknown one is named with the valid ones.
+func TestTxResourceVersions(t *testing.T) {
+	v2 := strings.Replace(fruitCodeSystem("2.0"), `"display":"Quince"`, `"display":"Quince (2.0)"`, 1)
+	body := func(version string) string {
+		p := `{"name":"url","valueUri":"` + fruitURL + `"},{"name":"code","valueCode":"quince"}`
+		if version != "" {
+			p += `,{"name":"version","valueString":"` + version + `"}`
+		}
+		return txParams(p, fruitCodeSystem("1.0"), v2)
+	}
+	for _, tc := range []struct{ version, display, result string }{
+		{"", "Quince (2.0)", "2.0"}, {"1.0", "Quince", "1.0"}, {"2.0", "Quince (2.0)", "2.0"},
+	} {
+		rec := doRequest(t, http.MethodPost, "/fhir/CodeSystem/$validate-code", body(tc.version), nil)
+		require.Equal(t, 200, rec.Code, rec.Body.String())
+		m := decodeBody(t, rec.Body.Bytes())
+		require.Equal(t, tc.display, paramValue(t, m, "display"), "version %q", tc.version)
+		require.Equal(t, tc.result, paramValue(t, m, "version"), "version %q", tc.version)
+	}
+	rec := doRequest(t, http.MethodPost, "/fhir/CodeSystem/$validate-code", body("3.0"), nil)
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	m := decodeBody(t, rec.Body.Bytes())
+	require.Equal(t, false, paramValue(t, m, "result"))
+	require.Contains(t, paramValue(t, m, "message"), "Valid versions: 1.0 or 2.0")
+}
+
+// TestTxResourceBadInput: every malformed or contradictory definition is a
+// 4xx OperationOutcome that names the problem.
+func TestTxResourceBadInput(t *testing.T) {
+	lookup := `{"name":"system","valueUri":"` + fruitURL + `"},{"name":"code","valueCode":"apple"}`
+	dupCodes := strings.Replace(fruitCodeSystem("1.0"), `"code":"quince"`, `"code":"apple"`, 1)
+	cycle := `{"resourceType":"CodeSystem","url":"` + fruitURL + `","status":"active","content":"complete","concept":[
+	  {"code":"a","property":[{"code":"parent","valueCode":"b"}]},{"code":"b","property":[{"code":"parent","valueCode":"a"}]}]}`
+	supplement := `{"resourceType":"CodeSystem","url":"http://example.org/fhir/CodeSystem/fruit-nl","status":"active","content":"supplement",
+	  "supplements":"http://example.org/fhir/CodeSystem/vegetables","concept":[{"code":"apple","designation":[{"language":"nl","value":"appel"}]}]}`
+	for _, tc := range []struct {
+		name, body string
+		status     int
+		want       string
+	}{
+		{"not a resource", `{"resourceType":"Parameters","parameter":[` + lookup + `,{"name":"tx-resource","valueString":"CodeSystem"}]}`, 400, "must be a resource"},
+		{"wrong type", txParams(lookup, `{"resourceType":"Patient","id":"p"}`), 400, "is a Patient"},
+		{"no resourceType", txParams(lookup, `{"url":"x"}`), 400, "resource without resourceType"},
+		{"malformed", txParams(lookup, `{"resourceType":"CodeSystem","url":"`+fruitURL+`","status":"active","content":"complete","concept":{"code":"x"}}`), 400, "CodeSystem"},
+		{"bad content", txParams(lookup, strings.Replace(fruitCodeSystem("1.0"), `"content":"complete"`, `"content":"most"`, 1)), 400, "content"},
+		{"duplicate code", txParams(lookup, dupCodes), 400, "apple"},
+		{"cycle", txParams(lookup, cycle), 400, "cycle"},
+		{"same system twice", txParams(lookup, fruitCodeSystem("1.0"), fruitCodeSystem("1.0")), 400, "given twice"},
+		{"value set without url", txParams(lookup, `{"resourceType":"ValueSet","status":"active","compose":{"include":[{"system":"`+fruitURL+`"}]}}`), 400, "no url"},
+		{"supplement of a missing system", txParams(lookup+`,{"name":"useSupplement","valueCanonical":"http://example.org/fhir/CodeSystem/fruit-nl"}`, fruitCodeSystem("1.0"), supplement), 404, "vegetables"},
+		{"supplement not given", txParams(lookup+`,{"name":"useSupplement","valueCanonical":"http://example.org/fhir/CodeSystem/none"}`, fruitCodeSystem("1.0")), 404, "Required supplement not found: http://example.org/fhir/CodeSystem/none"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := doRequest(t, http.MethodPost, "/fhir/CodeSystem/$lookup", tc.body, nil)
+			require.Equal(t, tc.status, rec.Code, rec.Body.String())
+			require.Contains(t, outcomeText(t, rec.Body.Bytes()), tc.want)
+		})
+	}
+}
+
+// TestTxResourceLimits: the number of tx-resources per request and the
+// size of the body are bounded, and configurable.
+func TestTxResourceLimits(t *testing.T) {
+	e := fhirServer(t, fhir.Config{MaxTxResources: 2, MaxRequestBytes: 4096})
+	lookup := `{"name":"system","valueUri":"` + fruitURL + `"},{"name":"code","valueCode":"apple"}`
+	rec := serve(e, http.MethodPost, "/fhir/CodeSystem/$lookup", txParams(lookup, fruitCodeSystem("1.0"), fruitCodeSystem("2.0")), nil)
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	rec = serve(e, http.MethodPost, "/fhir/CodeSystem/$lookup", txParams(lookup, fruitCodeSystem("1.0"), fruitCodeSystem("2.0"), fruitCodeSystem("3.0")), nil)
+	require.Equal(t, 413, rec.Code, rec.Body.String())
+	require.Contains(t, outcomeText(t, rec.Body.Bytes()), "at most 2")
+	big := fmt.Sprintf(`{"resourceType":"ValueSet","url":"http://example.org/vs","status":"active","description":"%s","compose":{"include":[{"system":"%s"}]}}`, strings.Repeat("x", 5000), fruitURL)
+	rec = serve(e, http.MethodPost, "/fhir/CodeSystem/$lookup", txParams(lookup, fruitCodeSystem("1.0"), big), nil)
+	require.Equal(t, 413, rec.Code, rec.Body.String())
+	require.Contains(t, outcomeText(t, rec.Body.Bytes()), "4096 bytes")
+}

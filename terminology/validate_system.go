@@ -1,0 +1,79 @@
+package terminology
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
+)
+
+// validateInSystem checks a code of a code system other than HCPCS and its
+// code tables: one a request brought as a tx-resource, or the server
+// loaded. The checks and their wording are those of tx.fhir.org, as the HL7
+// tx-ecosystem tests pin them.
+func validateInSystem(o *codingOutcome, req ValidateRequest, c Coding, cs valueset.CodeSystem, prefix string, notInVS func()) {
+	info := cs.Info()
+	o.system, o.version = info.URL, info.Version
+	concept, ok := cs.Concept(c.Code)
+	if !ok {
+		notInVS()
+		sev := "error"
+		if info.Content == "fragment" || info.Content == "example" {
+			sev = "warning" // the resource says it is not all of the system
+		}
+		if info.Version != "" {
+			o.add(sev, "code-invalid", "invalid-code", "Unknown_Code_in_Version", prefix+"code",
+				"Unknown code '%s' in the CodeSystem '%s' version '%s'", c.Code, info.URL, info.Version)
+		} else {
+			o.add(sev, "code-invalid", "invalid-code", "Unknown_Code_in", prefix+"code",
+				"Unknown code '%s' in the CodeSystem '%s'", c.Code, info.URL)
+		}
+		return
+	}
+	if concept.Code != c.Code {
+		o.add("information", "business-rule", "code-rule", "CODE_CASE_DIFFERENCE", prefix+"code",
+			"The code '%s' differs from the correct code '%s' by case. Although the code system '%s' is case insensitive, implementers are strongly encouraged to use the correct case anyway",
+			c.Code, concept.Code, info.Canonical())
+		o.code = concept.Code
+	}
+	o.display = concept.Display
+	if !req.inValueSetVersion(info.URL, info.Version, concept.Code) {
+		notInVS()
+	}
+	inactive := concept.Inactive
+	o.inactive = &inactive
+	if inactive {
+		codingPath := strings.TrimSuffix(prefix, ".")
+		if codingPath == "" {
+			codingPath = "code"
+		}
+		o.add("warning", "business-rule", "code-comment", "INACTIVE_CONCEPT_FOUND", codingPath,
+			"The concept '%s' has a status of inactive and its use should be reviewed", concept.Code)
+	}
+	if c.Display != "" {
+		checkDisplay(o, req, c, info.URL, conceptDisplays(concept), prefix)
+	}
+}
+
+// conceptDisplays are the texts a client may give as the display of a
+// concept: its display, then its designations.
+func conceptDisplays(c *valueset.Concept) []string {
+	var out []string
+	if c.Display != "" {
+		out = append(out, c.Display)
+	}
+	for _, d := range c.Designations {
+		if d.Value != "" && !slices.Contains(out, d.Value) {
+			out = append(out, d.Value)
+		}
+	}
+	return out
+}
+
+// inValueSetVersion is inValueSet for a system with versions side by side.
+func (req *ValidateRequest) inValueSetVersion(system, version, code string) bool {
+	if req.Members == nil {
+		return true
+	}
+	return req.Members.Contains(system, version, code)
+}
