@@ -7,29 +7,32 @@ import (
 
 	"github.com/hcpcs-server/hcpcs-server/internal/fhirpkg"
 	"github.com/hcpcs-server/hcpcs-server/terminology"
-	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
+	"github.com/hcpcs-server/hcpcs-server/terminology/local"
 )
 
 // LoadedDefinitions are the value sets read from --valuesets sources, and
 // what was left out.
 type LoadedDefinitions struct {
-	ValueSets []*valueset.ValueSet
-	Skipped   []terminology.SkippedResource
-	Packages  []fhirpkg.Package
+	terminology.Definitions
+	Packages []fhirpkg.Package
+	// supplements wait until every code system is read.
+	supplements []*local.Definition
+	bases       map[string]*local.Definition
 }
 
 // LoadValueSets reads ValueSet (and CodeSystem) resources from JSON files,
 // directories and FHIR NPM packages. A source that cannot be read is an
 // error (the server does not half-start); a resource that cannot be used is
 // skipped, with the reason: a ValueSet that does not parse, that has no
-// compose, or that repeats the url|version or id of one read before; and
-// CodeSystem resources, which this server does not evaluate yet.
+// compose, or that repeats the url|version or id of one read before; a
+// CodeSystem that does not parse or contradicts itself. Loaded supplements
+// are applied to the loaded code system they name.
 func LoadValueSets(sources []string) (*LoadedDefinitions, error) {
 	res, err := fhirpkg.Read(sources, fhirpkg.Options{Types: []string{"ValueSet", "CodeSystem"}})
 	if err != nil {
 		return nil, err
 	}
-	out := &LoadedDefinitions{Packages: res.Packages}
+	out := &LoadedDefinitions{Packages: res.Packages, bases: map[string]*local.Definition{}}
 	for _, s := range res.Skipped {
 		out.Skipped = append(out.Skipped, terminology.SkippedResource{Origin: s.Origin, Reason: s.Reason})
 	}
@@ -42,7 +45,9 @@ func LoadValueSets(sources []string) (*LoadedDefinitions, error) {
 	}
 	for _, r := range res.Resources {
 		if r.ResourceType == "CodeSystem" {
-			skip(r, "a CodeSystem resource: this server serves HCPCS and its code tables, and does not evaluate FHIR CodeSystem resources yet")
+			if err := out.addCodeSystem(r); err != nil {
+				skip(r, err.Error())
+			}
 			continue
 		}
 		vs, err := ParseValueSet(r.JSON, r.Origin)
@@ -72,7 +77,62 @@ func LoadValueSets(sources []string) (*LoadedDefinitions, error) {
 		seenCanonical[vs.Canonical()], seenID[vs.ID] = r.Origin, r.Origin
 		out.ValueSets = append(out.ValueSets, vs)
 	}
+	out.applySupplements()
 	return out, nil
+}
+
+// addCodeSystem reads a CodeSystem resource: a supplement is kept for
+// applySupplements, any other becomes a code system served beside HCPCS.
+func (out *LoadedDefinitions) addCodeSystem(r fhirpkg.Resource) error {
+	d, err := ParseCodeSystem(r.JSON, r.Origin)
+	if err != nil {
+		return err
+	}
+	if d.URL == "" {
+		return fmt.Errorf("the code system has no url")
+	}
+	if d.Content == "supplement" {
+		out.supplements = append(out.supplements, d)
+		return nil
+	}
+	cs, err := local.New(d)
+	if err != nil {
+		return err
+	}
+	out.CodeSystems = append(out.CodeSystems, cs)
+	out.bases[canonicalOfDefinition(d)] = d
+	if _, ok := out.bases[d.URL]; !ok {
+		out.bases[d.URL] = d
+	}
+	return nil
+}
+
+// applySupplements adds each loaded supplement to the loaded code system
+// it names; one for a system not loaded is skipped, with the reason.
+func (out *LoadedDefinitions) applySupplements() {
+	for _, sup := range out.supplements {
+		base, ok := out.bases[sup.Supplements]
+		if !ok {
+			out.Skipped = append(out.Skipped, terminology.SkippedResource{Canonical: canonicalOfDefinition(sup),
+				Reason: "a supplement of " + sup.Supplements + ", which is not loaded"})
+			continue
+		}
+		d, err := local.Supplement(base, sup, canonicalOfDefinition(sup))
+		var cs *local.System
+		if err == nil {
+			cs, err = local.New(d)
+		}
+		if err != nil {
+			out.Skipped = append(out.Skipped, terminology.SkippedResource{Canonical: canonicalOfDefinition(sup), Reason: err.Error()})
+			continue
+		}
+		for i, x := range out.CodeSystems {
+			if x.Info().Canonical() == canonicalOfDefinition(base) {
+				out.CodeSystems[i] = cs
+			}
+		}
+		out.bases[canonicalOfDefinition(base)] = d
+	}
 }
 
 func canonicalOf(r fhirpkg.Resource) string {

@@ -155,6 +155,20 @@ func (s *Server) terminologyCapabilities(c *gin.Context) fm.TerminologyCapabilit
 	for _, t := range snap.Supplements() {
 		systems = append(systems, fm.TerminologyCapabilitiesCodeSystem{Uri: ptr(terminology.SupplementURL(t.ID)), Subsumption: ptr(false)})
 	}
+	for _, cs := range snap.CodeSystems().All() { // newest version of each first
+		info := cs.Info()
+		v := fm.TerminologyCapabilitiesCodeSystemVersion{Code: ptr(info.Version), Compositional: ptr(false)}
+		if n := len(systems); n > 0 && *systems[n-1].Uri == info.URL && info.Version != "" {
+			systems[n-1].Version = append(systems[n-1].Version, v)
+			continue
+		}
+		entry := fm.TerminologyCapabilitiesCodeSystem{Uri: ptr(info.URL), Subsumption: ptr(false)}
+		if info.Version != "" {
+			v.IsDefault = ptr(true)
+			entry.Version = []fm.TerminologyCapabilitiesCodeSystemVersion{v}
+		}
+		systems = append(systems, entry)
+	}
 	return fm.TerminologyCapabilities{
 		Url:          ptr(s.baseURL(c) + "/metadata?mode=terminology"),
 		Version:      ptr(s.cfg.SoftwareVersion),
@@ -164,14 +178,8 @@ func (s *Server) terminologyCapabilities(c *gin.Context) fm.TerminologyCapabilit
 		Experimental: ptr(false),
 		Date:         snap.LoadedAt().Format(time.RFC3339),
 		Kind:         fm.CapabilityStatementKindInstance,
-		// The HL7 validator refuses a server without these two features
-		// (org.hl7.fhir.core TerminologyClientContext.checkFeature).
-		Extension: []fm.Extension{
-			feature(featureTestVersion, fm.Extension{Url: "value", ValueCode: ptr(txTestsVersion)}),
-			feature(featureCodeSystemAsParameter, fm.Extension{Url: "value", ValueBoolean: ptr(true)}),
-		},
-		Software:   &fm.TerminologyCapabilitiesSoftware{Name: softwareName, Version: ptr(s.cfg.SoftwareVersion)},
-		CodeSystem: systems,
+		Software:     &fm.TerminologyCapabilitiesSoftware{Name: softwareName, Version: ptr(s.cfg.SoftwareVersion)},
+		CodeSystem:   systems,
 		Expansion: &fm.TerminologyCapabilitiesExpansion{
 			Hierarchical: ptr(false), Paging: ptr(true), Incomplete: ptr(false),
 			Parameter:  expansionParameters(),

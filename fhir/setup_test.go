@@ -113,7 +113,7 @@ func testEngine(tb testing.TB) *gin.Engine {
 			fixture.err = err
 			return
 		}
-		snap, err := terminology.NewSnapshotEvaluated(releases, defs.ValueSets, defs.Skipped)
+		snap, err := terminology.NewSnapshotEvaluated(releases, defs.Definitions)
 		if err != nil {
 			fixture.err = err
 			return

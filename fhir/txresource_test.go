@@ -206,3 +206,22 @@ func TestTxResourceLimits(t *testing.T) {
 	require.Equal(t, 413, rec.Code, rec.Body.String())
 	require.Contains(t, outcomeText(t, rec.Body.Bytes()), "4096 bytes")
 }
+
+// TestLoadedCodeSystem: a CodeSystem of a loaded package is served beside
+// HCPCS, to every request.
+func TestLoadedCodeSystem(t *testing.T) {
+	const local = "http://example.org/fhir/ig/CodeSystem/local"
+	rec := doRequest(t, http.MethodGet, "/fhir/CodeSystem/$lookup?system="+local+"&code=a", "", nil)
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	require.Equal(t, "a", paramValue(t, decodeBody(t, rec.Body.Bytes()), "code"))
+	rec = doRequest(t, http.MethodGet, "/fhir/CodeSystem/$validate-code?url="+local+"&code=b", "", nil)
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	m := decodeBody(t, rec.Body.Bytes())
+	require.Equal(t, false, paramValue(t, m, "result"))
+	require.Equal(t, "Unknown code 'b' in the CodeSystem '"+local+"'", paramValue(t, m, "message"))
+	// A request's own version of it wins for that request.
+	mine := `{"resourceType":"CodeSystem","url":"` + local + `","status":"draft","content":"complete","concept":[{"code":"b"}]}`
+	rec = doRequest(t, http.MethodPost, "/fhir/CodeSystem/$validate-code", txParams(`{"name":"url","valueUri":"`+local+`"},{"name":"code","valueCode":"b"}`, mine), nil)
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	require.Equal(t, true, paramValue(t, decodeBody(t, rec.Body.Bytes()), "result"))
+}

@@ -89,8 +89,8 @@ type Resolver struct{ s *Snapshot }
 func (s *Snapshot) Resolver() *Resolver { return &Resolver{s: s} }
 
 // CodeSystem resolves HCPCS (by canonical URL or an alias: the version, else
-// the release in effect on ref.Date, else the latest) and the code tables
-// (unversioned).
+// the release in effect on ref.Date, else the latest), the code tables
+// (unversioned), and the loaded code systems (the version, else the newest).
 func (r *Resolver) CodeSystem(ref valueset.SystemRef) (valueset.CodeSystem, error) {
 	if IsHCPCSSystem(ref.URL) {
 		rel, err := r.s.Select(Selector{Version: ref.Version, Date: ref.Date})
@@ -110,6 +110,12 @@ func (r *Resolver) CodeSystem(ref valueset.SystemRef) (valueset.CodeSystem, erro
 				Cause: fmt.Sprintf("A definition for CodeSystem '%s' version '%s' could not be found: this code system is not versioned", ref.URL, ref.Version)}
 		}
 		return TableSystem(t), nil
+	}
+	if loaded := r.s.codeSystems; loaded.Has(ref.URL) {
+		if cs, ok := loaded.Get(ref.URL, ref.Version); ok {
+			return cs, nil
+		}
+		return nil, loaded.UnknownVersion(ref.URL, ref.Version)
 	}
 	return nil, &valueset.UnknownSystemError{URL: ref.URL, Version: ref.Version}
 }

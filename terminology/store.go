@@ -2,6 +2,7 @@ package terminology
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,9 +25,10 @@ type Snapshot struct {
 	fingerprintOnce sync.Once
 	fingerprint     string
 
-	valueSets *valueset.Registry
-	skipped   []SkippedResource
-	compiled  compiledCache
+	valueSets   *valueset.Registry
+	codeSystems *valueset.Systems // loaded CodeSystem resources
+	skipped     []SkippedResource
+	compiled    compiledCache
 }
 
 // SkippedResource is a loaded definition that is not served, and why.
@@ -34,15 +36,45 @@ type SkippedResource struct {
 	Origin, Canonical, Reason string
 }
 
-// NewSnapshotEvaluated is NewSnapshotWith for value sets from files and
-// packages: those that cannot be evaluated here (a code system this server
+// Definitions are the FHIR resources loaded beside the releases (from
+// files and packages): value sets, code systems, and what the loader left
+// out, with the reason.
+type Definitions struct {
+	ValueSets   []*valueset.ValueSet
+	CodeSystems []valueset.CodeSystem
+	Skipped     []SkippedResource
+}
+
+// NewSnapshotEvaluated is NewSnapshotWith for definitions from files and
+// packages: the code systems are served beside HCPCS (one whose url is
+// HCPCS's or a code table's, or that repeats a url|version, is skipped);
+// the value sets that cannot be evaluated here (a code system the server
 // does not have, a filter it does not support, an import that is missing
-// or itself skipped) are left out and returned with the reason, and the
-// rest are served. skipped carries what the loader left out already.
-func NewSnapshotEvaluated(releases []*Release, loaded []*valueset.ValueSet, skipped []SkippedResource) (*Snapshot, error) {
+// or itself skipped) are left out and listed with the reason, and the rest
+// are served.
+func NewSnapshotEvaluated(releases []*Release, defs Definitions) (*Snapshot, error) {
+	skipped := slices.Clone(defs.Skipped)
+	var systems []valueset.CodeSystem
+	seen := map[string]bool{}
+	for _, cs := range defs.CodeSystems {
+		info := cs.Info()
+		switch {
+		case IsHCPCSSystem(info.URL) || strings.HasPrefix(info.URL, SupplementBaseURL+"hcpcs-"):
+			skipped = append(skipped, SkippedResource{Canonical: info.Canonical(), Reason: "this server serves " + info.URL + " from the CMS files; a CodeSystem resource cannot replace it"})
+		case seen[info.Canonical()]:
+			skipped = append(skipped, SkippedResource{Canonical: info.Canonical(), Reason: info.Canonical() + " is already loaded"})
+		default:
+			seen[info.Canonical()] = true
+			systems = append(systems, cs)
+		}
+	}
+	loaded := defs.ValueSets
 	for {
 		snap, err := NewSnapshotWith(releases, loaded)
 		if err != nil {
+			return nil, err
+		}
+		if snap.codeSystems, err = valueset.NewSystems(systems); err != nil {
 			return nil, err
 		}
 		res := snap.Resolver()
@@ -61,6 +93,9 @@ func NewSnapshotEvaluated(releases []*Release, loaded []*valueset.ValueSet, skip
 		loaded = keep
 	}
 }
+
+// CodeSystems are the loaded code systems the snapshot serves beside HCPCS.
+func (s *Snapshot) CodeSystems() *valueset.Systems { return s.codeSystems }
 
 // Skipped lists the loaded definitions that are not served, and why.
 func (s *Snapshot) Skipped() []SkippedResource { return s.skipped }

@@ -189,7 +189,7 @@ func loadSnapshot(cfg *serveConfig) (*terminology.Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("value sets: %w", err)
 	}
-	return terminology.NewSnapshotEvaluated(releases, defs.ValueSets, defs.Skipped)
+	return terminology.NewSnapshotEvaluated(releases, defs.Definitions)
 }
 
 // reload reads the sources again and swaps them in whole; on any error the
