@@ -22,8 +22,10 @@ js: ## install the node FHIR validator and client used by the tests
 	@if [ ! -d testdata/js/node_modules ] || [ testdata/js/package-lock.json -nt testdata/js/node_modules ]; then \
 		npm ci --prefix testdata/js --no-audit --no-fund; fi
 
-test: js ## every test, with -race, against a real Redis (a throwaway one if none answers)
-	@scripts/with-redis.sh $(GO) test -race -count=1 ./...
+test: js ## every test, with -race, against a real Redis (a throwaway one if none answers); prints the HL7 tx-ecosystem table
+	@mkdir -p bin
+	@HCPCS_TX_REPORT=$(CURDIR)/bin/hl7-tx-report.txt scripts/with-redis.sh $(GO) test -race -count=1 ./...
+	@cat bin/hl7-tx-report.txt
 	@scripts/with-redis.sh $(GO) test -run '^$$' -bench . -benchtime 1x ./...
 
 lint: ## go vet, gofmt, staticcheck

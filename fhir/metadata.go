@@ -75,7 +75,7 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 			feature(featureCodeSystemAsParameter, fm.Extension{Url: "value", ValueBoolean: ptr(true)}),
 		},
 		Instantiates: []string{terminologyServerCapability},
-		Software:     &fm.CapabilityStatementSoftware{Name: softwareName, Version: ptr(s.cfg.SoftwareVersion)},
+		Software:     &fm.CapabilityStatementSoftware{Name: softwareName, Version: ptr(s.cfg.SoftwareVersion), ReleaseDate: ptr(s.releaseDate(snap))},
 		Implementation: &fm.CapabilityStatementImplementation{
 			Description: "HCPCS Level II, releases " + snap.Versions()[0] + " to " + snap.Latest().Version,
 			Url:         ptr(base),
@@ -237,4 +237,13 @@ func expansionParameters() []fm.TerminologyCapabilitiesExpansionParameter {
 		}
 	}
 	return out
+}
+
+// releaseDate is the software's release date: the build's, else the day
+// this process loaded its data (a development build).
+func (s *Server) releaseDate(snap *terminology.Snapshot) string {
+	if s.cfg.SoftwareReleaseDate != "" {
+		return s.cfg.SoftwareReleaseDate
+	}
+	return snap.LoadedAt().Format(time.DateOnly)
 }

@@ -47,7 +47,10 @@ type Config struct {
 	MaxSessionBytes int
 	// SoftwareVersion is reported in the CapabilityStatement.
 	SoftwareVersion string
-	Logger          *slog.Logger
+	// SoftwareReleaseDate is the build's date (YYYY-MM-DD); "" reports
+	// the day the data were loaded.
+	SoftwareReleaseDate string
+	Logger              *slog.Logger
 }
 
 // Server is the FHIR terminology API.

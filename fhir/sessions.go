@@ -120,16 +120,18 @@ func (st *sessionStore) use(id string, own *definitions) (*definitions, error) {
 	st.mu.Lock()
 	now := st.now()
 	ss, ok := st.m[id]
-	if ok && now.Sub(ss.lastUsed) > st.idle {
-		delete(st.m, id)
-		ok = false
-	}
 	st.mu.Unlock()
 	if !ok {
 		return nil, unknownSession(id)
 	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
+	if now.Sub(ss.lastUsed) > st.idle {
+		st.mu.Lock()
+		delete(st.m, id)
+		st.mu.Unlock()
+		return nil, unknownSession(id)
+	}
 	ss.lastUsed = now
 	all := ss.defs.merged(own)
 	if own.empty() || ss.sealed {

@@ -1,9 +1,12 @@
 package fhir
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
@@ -38,4 +41,23 @@ func TestSessionLifetime(t *testing.T) {
 
 	_, err = st.start(&definitions{bytes: 101}, false)
 	require.ErrorContains(t, err, "at most 100")
+}
+
+// TestSessionConcurrentUse: requests of one session at once (run with -race).
+func TestSessionConcurrentUse(t *testing.T) {
+	st := newSessionStore(4, time.Minute, 1<<20)
+	id, err := st.start(&definitions{bytes: 1, valueSets: []*valueset.ValueSet{{URL: "http://example.org/vs0"}}}, false)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			own := &definitions{bytes: 1, valueSets: []*valueset.ValueSet{{URL: fmt.Sprintf("http://example.org/vs%d", i+1)}}}
+			_, err := st.use(id, own)
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+	defs, err := st.use(id, nil)
+	require.NoError(t, err)
+	require.Len(t, defs.valueSets, 9, "every request's value set was kept")
 }

@@ -29,6 +29,8 @@ type valueSetJSON struct {
 	Publisher    string       `json:"publisher,omitempty"`
 	Description  string       `json:"description,omitempty"`
 	Compose      *composeJSON `json:"compose,omitempty"`
+	// Contained value sets, which a compose names as #id.
+	Contained []json.RawMessage `json:"contained,omitempty"`
 }
 
 type composeJSON struct {
@@ -54,8 +56,35 @@ type conceptRefJSON struct {
 
 type filterJSON struct {
 	Property string `json:"property"`
-	Op       string `json:"op"`
-	Value    string `json:"value"`
+	Op       string `json:"op,omitempty"`
+	// OpElement carries an R5 operator R4 lacks (child-of,
+	// descendent-leaf) in the cross-version extension, as the HL7
+	// convertors write it (ValueSet40_50.convertFilterOperator).
+	OpElement *elementJSON `json:"_op,omitempty"`
+	Value     string       `json:"value"`
+}
+
+// elementJSON is the _x sibling of a primitive: its extensions.
+type elementJSON struct {
+	Extension []struct {
+		URL       string `json:"url"`
+		ValueCode string `json:"valueCode"`
+	} `json:"extension"`
+}
+
+const extFilterOp = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.compose.include.filter.op"
+
+// op is the filter's operator, from op or from its R5 extension.
+func (f filterJSON) op() string {
+	if f.Op != "" || f.OpElement == nil {
+		return f.Op
+	}
+	for _, e := range f.OpElement.Extension {
+		if e.URL == extFilterOp {
+			return e.ValueCode
+		}
+	}
+	return ""
 }
 
 var publicationStatuses = map[string]bool{"draft": true, "active": true, "retired": true, "unknown": true}
@@ -78,6 +107,20 @@ func ParseValueSet(b []byte, origin string) (*valueset.ValueSet, error) {
 	vs := &valueset.ValueSet{ID: in.ID, URL: in.URL, Version: in.Version, Name: in.Name, Title: in.Title, Status: in.Status,
 		Experimental: in.Experimental, Date: in.Date, Publisher: in.Publisher, Description: in.Description,
 		Source: append([]byte(nil), bytes.TrimSpace(b)...), Origin: origin}
+	for i, raw := range in.Contained {
+		var head struct {
+			ResourceType string `json:"resourceType"`
+		}
+		if json.Unmarshal(raw, &head) != nil || head.ResourceType != "ValueSet" {
+			continue // only contained value sets are referred to by a compose
+		}
+		sub, err := ParseValueSet(raw, fmt.Sprintf("%s, contained[%d]", origin, i))
+		if err != nil {
+			return nil, err
+		}
+		sub.Source = nil
+		vs.Contained = append(vs.Contained, sub)
+	}
 	if in.Compose == nil {
 		return vs, nil
 	}
@@ -107,7 +150,7 @@ func conceptSets(in []conceptSetJSON) []valueset.ConceptSet {
 			cs.Concepts = append(cs.Concepts, ref)
 		}
 		for _, f := range s.Filter {
-			cs.Filters = append(cs.Filters, valueset.Filter{Property: f.Property, Op: f.Op, Value: f.Value})
+			cs.Filters = append(cs.Filters, valueset.Filter{Property: f.Property, Op: f.op(), Value: f.Value})
 		}
 		out[i] = cs
 	}

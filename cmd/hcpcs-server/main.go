@@ -24,6 +24,19 @@ func softwareVersion() string {
 	return "dev"
 }
 
+// softwareReleaseDate is the day the build's commit was made (vcs.time);
+// "" when the build does not record it (go run, go test).
+func softwareReleaseDate() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, st := range bi.Settings {
+			if st.Key == "vcs.time" && len(st.Value) >= len("2006-01-02") {
+				return st.Value[:len("2006-01-02")]
+			}
+		}
+	}
+	return ""
+}
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()

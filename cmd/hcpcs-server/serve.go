@@ -244,7 +244,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer rcache.close()
 
-	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), Logger: log, MaxExpansion: cfg.maxExpansion,
+	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), SoftwareReleaseDate: softwareReleaseDate(), Logger: log, MaxExpansion: cfg.maxExpansion,
 		MaxRequestBytes: cfg.maxRequestBytes, MaxTxResources: cfg.maxTxResources,
 		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes)})
 	responses := api.NewResponseCache(rcache.config)

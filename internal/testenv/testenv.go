@@ -50,11 +50,12 @@ func HCPCSData(tb testing.TB) string {
 	return dirFromEnv(tb, "HCPCS_TEST_DATA", "../shared/hcpcs-data")
 }
 
-// TxTests is the HL7 tx-ecosystem test directory: $HCPCS_TX_TESTS, or
-// ../shared/tx-tests beside the checkout.
+// TxTests is the folder of the HL7 tx-ecosystem tests, the one holding
+// test-cases.json: $HCPCS_TX_TESTS, or ../shared/tx-tests/tests beside the
+// checkout. Tests read it in place; nothing from it is copied.
 func TxTests(tb testing.TB) string {
 	tb.Helper()
-	return dirFromEnv(tb, "HCPCS_TX_TESTS", "../shared/tx-tests")
+	return dirFromEnv(tb, "HCPCS_TX_TESTS", "../shared/tx-tests/tests")
 }
 
 // Release returns the path of one release folder, e.g. Release(t, "2025-10_quarterly").

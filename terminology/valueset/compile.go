@@ -83,6 +83,9 @@ func compile(vs *ValueSet, r Resolver, opts Options, stack []string) (*Compiled,
 		}
 	}
 	stack = append(stack, canon)
+	if len(vs.Contained) > 0 {
+		r = containedResolver{Resolver: r, vs: vs}
+	}
 	if vs.Compose == nil {
 		return nil, notSupportedf("ValueSet.compose", "The value set '%s' has no compose, so it cannot be evaluated here", canon)
 	}
@@ -170,7 +173,9 @@ func (out *Compiled) compileSet(s ConceptSet, path string, r Resolver, opts Opti
 		for _, info := range sub.Systems {
 			out.useSystem(info, sub.systems[info.Canonical()])
 		}
-		out.Imports = append(out.Imports, vs.Canonical())
+		if !strings.HasPrefix(canon, "#") { // a contained set is part of this one
+			out.Imports = append(out.Imports, vs.Canonical())
+		}
 		out.Imports = append(out.Imports, sub.Imports...)
 		set.imports = append(set.imports, sub)
 	}
@@ -220,4 +225,21 @@ func resolveSystem(s ConceptSet, r Resolver, opts Options, date time.Time) (Code
 		}
 	}
 	return cs, nil
+}
+
+// containedResolver resolves #id to a value set contained in vs.
+type containedResolver struct {
+	Resolver
+	vs *ValueSet
+}
+
+func (c containedResolver) ValueSet(canonical string) (*ValueSet, error) {
+	if id, ok := strings.CutPrefix(canonical, "#"); ok {
+		for _, sub := range c.vs.Contained {
+			if sub.ID == id {
+				return sub, nil
+			}
+		}
+	}
+	return c.Resolver.ValueSet(canonical)
 }

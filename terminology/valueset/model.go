@@ -20,6 +20,9 @@ type ValueSet struct {
 	Source []byte
 	// Origin says where it was loaded from (a file, a package member).
 	Origin string
+	// Contained are the contained value sets, which the compose names
+	// as #id.
+	Contained []*ValueSet
 }
 
 // Canonical is url|version, or url when unversioned.

@@ -110,7 +110,7 @@ func NewOverlay(base Resolver, systems []CodeSystem, valueSets []*ValueSet) (*Ov
 	if err != nil {
 		return nil, err
 	}
-	reg, dropped := NewRegistry(valueSets)
+	reg, dropped := newRegistry(valueSets, false)
 	if len(dropped) > 0 {
 		return nil, invalidf("ValueSet", "%s", dropped[0])
 	}

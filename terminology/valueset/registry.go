@@ -20,6 +20,12 @@ type Registry struct {
 // version, or the same id, is left out and reported in dropped, with the
 // reason; the first one given wins.
 func NewRegistry(vss []*ValueSet) (r *Registry, dropped []string) {
+	return newRegistry(vss, true)
+}
+
+// newRegistry indexes by id only when ids matter: a request's value sets
+// are named by url, and two of them may share an id.
+func newRegistry(vss []*ValueSet, byID bool) (r *Registry, dropped []string) {
 	r = &Registry{byURL: map[string][]*ValueSet{}, byID: map[string]*ValueSet{}}
 	for _, vs := range vss {
 		if vs.URL == "" {
@@ -31,7 +37,7 @@ func NewRegistry(vss []*ValueSet) (r *Registry, dropped []string) {
 			dropped = append(dropped, fmt.Sprintf("%s: %s is already loaded", vs.Origin, vs.Canonical()))
 			continue
 		}
-		if vs.ID != "" {
+		if vs.ID != "" && byID {
 			if prev, ok := r.byID[vs.ID]; ok {
 				dropped = append(dropped, fmt.Sprintf("%s: the id %s is already taken by %s", vs.Origin, vs.ID, prev.Canonical()))
 				continue

@@ -503,6 +503,63 @@ SUITES = collections.OrderedDict([
     ('hcpcs-cs-validate', ('cs-validate', 'CodeSystem/$validate-code of HCPCS codes')),
     ('hcpcs-vs-validate', ('vs-validate', 'ValueSet/$validate-code against the all-HCPCS value sets')),
 ])
+# The HL7 runner sorts the server's answer (TxTesterSorters.sortParameters) and
+# then matches the template's arrays in order, so a template lists its items in
+# that order: parameters by name (property by code, then value; designation by
+# language; each lower-cased), the parts of a parameter when the list holds two
+# or more (Java's sort only looks at items it compares), the issues of a nested
+# OperationOutcome by severity, code, first expression and details.text (a
+# $choice:a|b$ severity as a), and the
+# "; "-separated parts of a message. A top-level OperationOutcome is not sorted.
+def _choice(v):
+    # a $choice:a|b$ template sorts as its first choice
+    return v[len('$choice:'):].split('|')[0] if v.startswith('$choice:') else v
+
+def _primitive(p):
+    for k, v in p.items():
+        if k.startswith('value') and not isinstance(v, (dict, list)):
+            return str(v).lower() if not isinstance(v, bool) else str(v).lower()
+    return None
+
+def _part(p, name):
+    for x in p.get('part', []):
+        if x.get('name') == name:
+            return _primitive(x)
+    return None
+
+def _param_key(p):
+    n = p.get('name', '')
+    if n == 'property':
+        return (n, _part(p, 'code') or '', _part(p, 'value') or '')
+    if n == 'designation':
+        return (n, _part(p, 'language') or '', '')
+    return (n, '', '')
+
+def _sort_params(ps):
+    if len(ps) >= 2:
+        for p in ps:
+            if 'part' in p: _sort_params(p['part'])
+        ps.sort(key=_param_key)
+
+def runner_order(res):
+    if res.get('resourceType') != 'Parameters':
+        return res
+    ps = res.get('parameter', [])
+    _sort_params(ps)
+    for p in ps:
+        r = p.get('resource')
+        if isinstance(r, dict) and r.get('resourceType') == 'OperationOutcome':
+            r['issue'].sort(key=lambda i: (_choice(i.get('severity', '')), i.get('code', ''), (i.get('expression') or [''])[0], i.get('details', {}).get('text', '')))
+        elif isinstance(r, dict):
+            runner_order(r)
+        v = p.get('valueString')
+        if p.get('name') == 'message' and isinstance(v, str) and '; ' in v and not v.startswith('$'):
+            bits = v.split('; ')
+            while len(bits) > 1 and bits[-1] == '':
+                bits.pop()  # String.split drops trailing empty strings
+            p['valueString'] = '; '.join(sorted(bits))
+    return res
+
 def dump(path, obj):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w') as f:
@@ -519,7 +576,7 @@ for sname, (key, desc) in SUITES.items():
         kind = 'outcome' if http else 'parameters'
         resp = f'{folder}/{name}-response-{kind}.json'
         dump(os.path.join(OUT, req), {'resourceType': 'Parameters', 'parameter': ps})
-        dump(os.path.join(OUT, resp), res)
+        dump(os.path.join(OUT, resp), runner_order(res))
         t = collections.OrderedDict([('name', name), ('description', d), ('operation', op)])
         if http: t['http-code'] = http
         t['request'] = req
