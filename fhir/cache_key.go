@@ -45,7 +45,9 @@ func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool
 	h := sha256.New()
 	// The too-costly threshold a client may set changes the answer of $expand.
 	threshold := r.Header.Get(tooCostlyHeader)
-	for _, part := range []string{"k1", rc.s.cfg.SoftwareVersion, rc.s.baseURL(c), r.Method, r.URL.Path, query, body, "json", enc, threshold} {
+	// So does Accept-Language: the displays of an expansion are in its languages.
+	lang := r.Header.Get("Accept-Language")
+	for _, part := range []string{"k1", rc.s.cfg.SoftwareVersion, rc.s.baseURL(c), r.Method, r.URL.Path, query, body, "json", enc, threshold, lang} {
 		var n [binary.MaxVarintLen64]byte
 		h.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))])
 		h.Write([]byte(part))

@@ -21,6 +21,8 @@ type codeSystemIn struct {
 	Name             string          `json:"name"`
 	Title            string          `json:"title"`
 	Status           string          `json:"status"`
+	Experimental     bool            `json:"experimental"`
+	Extension        []extensionIn   `json:"extension"`
 	CaseSensitive    *bool           `json:"caseSensitive"`
 	HierarchyMeaning string          `json:"hierarchyMeaning"`
 	Content          string          `json:"content"`
@@ -95,7 +97,8 @@ func ParseCodeSystem(b []byte, origin string) (*local.Definition, error) {
 	}
 	d := &local.Definition{URL: in.URL, Version: in.Version, Name: in.Name, Title: in.Title, Status: in.Status,
 		HierarchyMeaning: in.HierarchyMeaning, Content: in.Content, Supplements: in.Supplements,
-		VersionNeeded: in.VersionNeeded, Compositional: in.Compositional, Language: in.Language}
+		VersionNeeded: in.VersionNeeded, Compositional: in.Compositional, Language: in.Language,
+		Experimental: in.Experimental, StandardsStatus: standardsStatus(in.Extension)}
 	if in.CaseSensitive != nil {
 		d.CaseSensitive = *in.CaseSensitive
 	}

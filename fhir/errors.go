@@ -97,7 +97,18 @@ func engineError(err error) (int, terminology.Issue, bool) {
 		return 0, terminology.Issue{}, false
 	}
 	issue := terminology.Issue{Severity: "error", Text: e.Text, Expression: e.Path}
+	if e.Code != "" { // the error says how tx.fhir.org reports it
+		issue.Code, issue.TxType, issue.MessageID = e.Code, e.TxType, e.MessageID
+		status := http.StatusBadRequest
+		if errors.Is(e, valueset.ErrTooCostly) || errors.Is(e, valueset.ErrNotSupported) {
+			status = http.StatusUnprocessableEntity
+		}
+		return status, issue, true
+	}
 	switch {
+	case errors.Is(e, valueset.ErrVersionCheck):
+		issue.Code, issue.TxType, issue.MessageID = "exception", "version-error", "VALUESET_VERSION_CHECK"
+		return http.StatusBadRequest, issue, true
 	case errors.Is(e, valueset.ErrTooCostly):
 		issue.Code, issue.MessageID = "too-costly", "VALUESET_TOO_COSTLY"
 		return http.StatusUnprocessableEntity, issue, true

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -58,6 +57,19 @@ func (r valueSetRef) compile(t *terms, opts valueset.Options) (*valueset.Compile
 		}
 	}
 	return valueset.Compile(vs, t.resolver(), opts)
+}
+
+// definition is the value set's definition, or nil when it cannot be
+// resolved (compile then says why).
+func (r valueSetRef) definition(t *terms) *valueset.ValueSet {
+	if r.vs != nil {
+		return r.vs
+	}
+	vs, err := t.resolver().ValueSet(r.canonical)
+	if err != nil {
+		return nil
+	}
+	return vs
 }
 
 // requestValueSet finds the value set an operation is about: the instance
@@ -210,6 +222,7 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 	if err != nil {
 		return err
 	}
+	in.useLanguages(c.GetHeader("Accept-Language"), compiled.ValueSet)
 	s.write(c, http.StatusOK, renderExpansion(snap, compiled, exp, in))
 	return nil
 }
@@ -222,66 +235,6 @@ func (s *Server) maxExpansion() int {
 		return 0
 	}
 	return s.cfg.MaxExpansion
-}
-
-func renderExpansion(snap *terminology.Snapshot, compiled *valueset.Compiled, exp *valueset.Expansion, in *expandInputs) expandedValueSetJSON {
-	vs := compiled.ValueSet
-	out := expandedValueSetJSON{valueSetJSON: valueSetHeader(vs)}
-	x := &out.Expansion
-	x.Identifier = expansionIdentifier(snap, vs, in)
-	x.Timestamp = snap.LoadedAt().Format(time.RFC3339)
-	x.Total = exp.Total
-	if in.req.HasCount || in.req.Offset > 0 {
-		x.Offset = ptr(exp.Offset)
-	}
-	x.Parameter = append(x.Parameter, in.echo...)
-	for _, info := range compiled.Systems {
-		x.Parameter = append(x.Parameter, expansionParamJSON{Name: "used-codesystem", ValueUri: ptr(info.Canonical())})
-	}
-	for _, canon := range compiled.Imports {
-		x.Parameter = append(x.Parameter, expansionParamJSON{Name: "used-valueset", ValueUri: ptr(canon)})
-	}
-	props := expansionProperties(compiled, in.properties)
-	for _, d := range props {
-		x.Extension = append(x.Extension, expansionPropertyExtension(d, propertyURIFor(d)))
-	}
-	x.Contains = make([]expansionEntryJSON, 0, len(exp.Contains))
-	versioned := severalVersions(compiled.Systems)
-	for _, m := range exp.Contains {
-		e := expansionEntryJSON{System: m.System.URL, Code: m.Concept.Code, Display: m.Display}
-		if versioned[m.System.URL] {
-			e.Version = m.System.Version
-		}
-		if m.Concept.Inactive {
-			e.Inactive = ptr(true)
-		}
-		if m.Concept.Abstract {
-			e.Abstract = ptr(true)
-		}
-		if in.includeDesignations {
-			e.Designation = engineDesignations(selectDesignations(append(slices.Clone(m.Designations), m.Concept.Designations...), in.designations))
-			if len(e.Designation) == 0 {
-				e.Designation = nil
-			}
-		}
-		if in.includeDefinition && m.Concept.Definition != "" {
-			e.Extension = append(e.Extension, extensionJSON{URL: extConceptDefinition, ValueString: ptr(m.Concept.Definition)})
-		}
-		if len(props) > 0 {
-			if cs := compiled.System(m.System); cs != nil {
-				for _, pv := range cs.Properties(m.Concept) {
-					if slices.ContainsFunc(props, func(d valueset.PropertyDefinition) bool { return d.Code == pv.Code }) {
-						e.Extension = append(e.Extension, propertyExtension(pv))
-					}
-				}
-			}
-		}
-		x.Contains = append(x.Contains, e)
-	}
-	if len(x.Contains) == 0 {
-		x.Contains = nil
-	}
-	return out
 }
 
 // severalVersions are the systems of which the expansion draws on more
@@ -330,8 +283,12 @@ func propertyURIFor(d valueset.PropertyDefinition) string {
 	return ""
 }
 
+// bcp47 is the system of the designation parameter that names a language.
+const bcp47 = "urn:ietf:bcp:47"
+
 // selectDesignations keeps the designations the designation parameters
-// ask for (a language, or the system|code of a use); none asked is all.
+// ask for (a language, urn:ietf:bcp:47|language, or the system|code of a
+// use); none asked is all.
 func selectDesignations(ds []valueset.Designation, want []string) []valueset.Designation {
 	if len(want) == 0 {
 		return ds
@@ -340,6 +297,9 @@ func selectDesignations(ds []valueset.Designation, want []string) []valueset.Des
 	for _, d := range ds {
 		for _, w := range want {
 			sys, code, isUse := strings.Cut(w, "|")
+			if isUse && sys == bcp47 {
+				w, isUse = code, false
+			}
 			if (!isUse && strings.EqualFold(d.Language, w)) || (isUse && d.Use != nil && d.Use.System == sys && d.Use.Code == code) {
 				out = append(out, d)
 				break

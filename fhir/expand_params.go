@@ -14,10 +14,13 @@ type expandInputs struct {
 	req                 valueset.ExpandRequest
 	includeDesignations bool
 	designations        []string // language or system|code of uses to include
-	includeDefinition   bool
 	properties          []string // "*" for all
-	excludeSystems      map[string]string
-	echo                []expansionParamJSON
+	// displayLanguage is the parameter as given; languages the list the
+	// displays are chosen by (useLanguages), none for the code system's.
+	displayLanguage string
+	languages       []valueset.LanguagePref
+	excludeSystems  map[string]string
+	echo            []expansionParamJSON
 	// inline: the value set came in the request, so its identity is its
 	// content; the server's own are named by canonical and fingerprint.
 	inline bool
@@ -77,10 +80,11 @@ func readExpandInputs(p *opParams, maxExpansion int, threshold string) (*expandI
 			echo(expansionParamJSON{Name: name, ValueBoolean: ptr(v)})
 		}
 		switch name {
+		case "excludeNested":
+			// Nested unless asked not to, as tx.fhir.org does.
+			in.req.Nested = !v
 		case "includeDesignations":
 			in.includeDesignations = v
-		case "includeDefinition":
-			in.includeDefinition = v
 		}
 	}
 	lang, hasLang, err := p.nonEmptyText("displayLanguage", codeTypes)
@@ -88,7 +92,7 @@ func readExpandInputs(p *opParams, maxExpansion int, threshold string) (*expandI
 		return nil, err
 	}
 	if hasLang {
-		echo(expansionParamJSON{Name: "displayLanguage", ValueCode: ptr(lang)})
+		in.displayLanguage = lang
 	}
 	if d, ok, _ := p.text("date", dateTimeTypes); ok {
 		echo(expansionParamJSON{Name: "date", ValueDateTime: ptr(d)})
@@ -107,6 +111,7 @@ func readExpandInputs(p *opParams, maxExpansion int, threshold string) (*expandI
 		}
 		in.designations = append(in.designations, x.text)
 		in.includeDesignations = true
+		echo(expansionParamJSON{Name: "designation", ValueString: ptr(x.text)})
 	}
 	for _, x := range p.all("property") {
 		if err := checkType(&x, append([]string{"Code"}, stringTypes...)); err != nil {
@@ -134,4 +139,23 @@ func excludeSystems(p *opParams) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// useLanguages settles the languages of the displays: the displayLanguage
+// parameter, else the Accept-Language header, else the value set's own
+// default (a compose expansion parameter), as tx.fhir.org does; the
+// expansion echoes the one used as displayLanguage.
+func (in *expandInputs) useLanguages(header string, vs *valueset.ValueSet) {
+	spec := in.displayLanguage
+	if spec == "" {
+		spec = strings.TrimSpace(header)
+	}
+	if spec == "" && vs != nil {
+		spec, _ = vs.Compose.Parameter("displayLanguage")
+	}
+	if spec == "" {
+		return
+	}
+	in.languages = valueset.ParseLanguages(spec)
+	in.echo = append(in.echo, expansionParamJSON{Name: "displayLanguage", ValueCode: ptr(valueset.EchoLanguages(spec))})
 }

@@ -14,7 +14,6 @@ import (
 const (
 	extExpansionProperty = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.expansion.property"
 	extContainsProperty  = "http://hl7.org/fhir/5.0/StructureDefinition/extension-ValueSet.expansion.contains.property"
-	extConceptDefinition = "http://hl7.org/fhir/StructureDefinition/valueset-concept-definition"
 )
 
 // expandedValueSetJSON is the answer of $expand: the definition's metadata
@@ -54,6 +53,8 @@ type expansionEntryJSON struct {
 	Code        string            `json:"code,omitempty"`
 	Display     string            `json:"display,omitempty"`
 	Designation []designationJSON `json:"designation,omitempty"`
+	// Contains are the entries nested under this one.
+	Contains []expansionEntryJSON `json:"contains,omitempty"`
 }
 
 // extensionJSON carries exactly one value[x], or nested extensions.

@@ -181,7 +181,7 @@ func (s *Server) terminologyCapabilities(c *gin.Context) fm.TerminologyCapabilit
 		Software:     &fm.TerminologyCapabilitiesSoftware{Name: softwareName, Version: ptr(s.cfg.SoftwareVersion)},
 		CodeSystem:   systems,
 		Expansion: &fm.TerminologyCapabilitiesExpansion{
-			Hierarchical: ptr(false), Paging: ptr(true), Incomplete: ptr(false),
+			Hierarchical: ptr(true), Paging: ptr(true), Incomplete: ptr(false),
 			Parameter:  expansionParameters(),
 			TextFilter: ptr(textFilterDocumentation),
 		},
@@ -222,7 +222,7 @@ func expansionParameters() []fm.TerminologyCapabilitiesExpansionParameter {
 		{"activeOnly", "leave out terminated codes"}, {"date", "the HCPCS release in effect on that day, and status as of it"},
 		{"includeDesignations", "the short description"}, {"designation", "language or use system|code of the designations to include"},
 		{"includeDefinition", ""}, {"property", "properties to return per code (* for all), as the R5 cross-version extension"},
-		{"displayLanguage", "en only"}, {"excludeNested", "expansions are flat"}, {"excludeNotForUI", ""}, {"excludePostCoordinated", ""},
+		{"displayLanguage", "the language of the displays (also Accept-Language); HCPCS is English only"}, {"excludeNested", "true: a flat list; otherwise children nest under their parents when the code system has a hierarchy"}, {"excludeNotForUI", ""}, {"excludePostCoordinated", ""},
 		{"system-version", "url|version"}, {"check-system-version", "url|version"}, {"force-system-version", "url|version"},
 		{"exclude-system", "url or url|version"},
 		{"tx-resource", "CodeSystem and ValueSet resources for this request only"},

@@ -3,6 +3,7 @@ package fhir
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -155,6 +156,9 @@ func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) erro
 	if err := readValidateOptions(p, &in); err != nil {
 		return err
 	}
+	if in.req.DisplayLanguage == "" { // the displays are in the client's languages
+		in.req.DisplayLanguage = c.GetHeader("Accept-Language")
+	}
 	in.req.Systems = t.resolver()
 	s.writeValidation(c, in, t.snap.Validate(in.req))
 	return nil
@@ -231,6 +235,9 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	if err := readValidateOptions(p, &in); err != nil {
 		return err
 	}
+	if in.req.DisplayLanguage == "" { // the displays are in the client's languages
+		in.req.DisplayLanguage = c.GetHeader("Accept-Language")
+	}
 	// The compose is evaluated on the HCPCS release the code is validated
 	// in, so that a code of an older release is judged by that release.
 	if v := hcpcsVersion(in.req); v != "" && opts.ForceVersion[terminology.SystemURL] == "" {
@@ -239,17 +246,34 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 		}
 		opts.SystemVersion[terminology.SystemURL] = v
 	}
-	// A coding's own version of another system is the default for the
-	// compose's versionless (or wildcard) includes of it, when it exists.
-	for _, c := range in.req.Codings {
-		if c.Version == "" || terminology.IsHCPCSSystem(c.System) || opts.ForceVersion[c.System] != "" {
-			continue
-		}
-		if _, err := t.resolver().CodeSystem(valueset.SystemRef{URL: c.System, Version: c.Version}); err == nil {
-			if opts.SystemVersion == nil {
-				opts.SystemVersion = map[string]string{}
+	// Codings of systems other than HCPCS are checked in the version the
+	// value set's include, the version parameters and the coding decide
+	// together (terminology.versionFor); the value set is evaluated in that
+	// version, so that membership and validation agree. check-system-version
+	// is then reported per coding, not refused.
+	if def := ref.definition(t); def != nil && def.Compose != nil {
+		in.req.Includes = includeVersions(def.Compose, in.req.Codings)
+		in.req.Rules = terminology.VersionRules{Force: opts.ForceVersion, Default: maps.Clone(opts.SystemVersion), Check: opts.CheckVersion}
+		for _, c := range in.req.Codings {
+			includes, ok := in.req.Includes[c.System]
+			if !ok || terminology.IsHCPCSSystem(c.System) {
+				continue
 			}
-			opts.SystemVersion[c.System] = c.Version
+			version := c.Version
+			if version == "" {
+				version = in.req.Version
+			}
+			if v := terminology.ResolvedVersion(t.resolver(), in.req.Rules, c.System, terminology.ChooseInclude(includes, version), version); v != "" {
+				if opts.SystemVersion == nil {
+					opts.SystemVersion = map[string]string{}
+				}
+				opts.SystemVersion[c.System] = v
+			}
+		}
+		if len(opts.CheckVersion) > 0 {
+			check := maps.Clone(opts.CheckVersion)
+			maps.DeleteFunc(check, func(system, _ string) bool { return !terminology.IsHCPCSSystem(system) })
+			opts.CheckVersion = check
 		}
 	}
 	in.req.Systems = t.resolver()
@@ -379,7 +403,9 @@ func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminolo
 	}
 	if r.Inactive != nil && *r.Inactive {
 		out.boolean("inactive", true)
-		out.code("status", "inactive")
+	}
+	if r.Status != "" && r.Status != "inactive" {
+		out.code("status", r.Status)
 	}
 	if len(r.Issues) > 0 {
 		out.add(parameter{Name: "issues", Resource: mustJSON(newOutcome(r.Issues...))})
@@ -391,4 +417,35 @@ func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminolo
 		out.add(parameter{Name: "x-unknown-system", ValueCanonical: ptr(u)})
 	}
 	s.write(c, http.StatusOK, out.p)
+}
+
+// includeVersions maps each system a compose includes to the versions
+// its includes name ("" for one that names none). When some includes of a
+// system list the code being validated, only theirs count: the code is
+// judged by the include it is in.
+func includeVersions(c *valueset.Compose, codings []terminology.Coding) map[string][]string {
+	listing := func(in valueset.ConceptSet) bool {
+		for _, cd := range codings {
+			if cd.System == in.System && slices.ContainsFunc(in.Concepts, func(r valueset.ConceptReference) bool { return r.Code == cd.Code }) {
+				return true
+			}
+		}
+		return false
+	}
+	all, listed := map[string][]string{}, map[string][]string{}
+	for _, in := range c.Include {
+		if in.System == "" {
+			continue
+		}
+		if !slices.Contains(all[in.System], in.Version) {
+			all[in.System] = append(all[in.System], in.Version)
+		}
+		if listing(in) && !slices.Contains(listed[in.System], in.Version) {
+			listed[in.System] = append(listed[in.System], in.Version)
+		}
+	}
+	for system, versions := range listed {
+		all[system] = versions
+	}
+	return all
 }

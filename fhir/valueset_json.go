@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
@@ -19,6 +20,7 @@ import (
 type valueSetJSON struct {
 	ResourceType string       `json:"resourceType"`
 	ID           string       `json:"id,omitempty"`
+	Language     string       `json:"language,omitempty"`
 	URL          string       `json:"url,omitempty"`
 	Version      string       `json:"version,omitempty"`
 	Name         string       `json:"name,omitempty"`
@@ -29,15 +31,19 @@ type valueSetJSON struct {
 	Publisher    string       `json:"publisher,omitempty"`
 	Description  string       `json:"description,omitempty"`
 	Compose      *composeJSON `json:"compose,omitempty"`
+	// Extension is read for the standards status; it is not written.
+	Extension []extensionIn `json:"extension,omitempty"`
 	// Contained value sets, which a compose names as #id.
 	Contained []json.RawMessage `json:"contained,omitempty"`
 }
 
 type composeJSON struct {
-	LockedDate string           `json:"lockedDate,omitempty"`
-	Inactive   *bool            `json:"inactive,omitempty"`
-	Include    []conceptSetJSON `json:"include"`
-	Exclude    []conceptSetJSON `json:"exclude,omitempty"`
+	// Extension is read for the valueset-expansion-parameter defaults.
+	Extension  []composeExtensionJSON `json:"extension,omitempty"`
+	LockedDate string                 `json:"lockedDate,omitempty"`
+	Inactive   *bool                  `json:"inactive,omitempty"`
+	Include    []conceptSetJSON       `json:"include"`
+	Exclude    []conceptSetJSON       `json:"exclude,omitempty"`
 }
 
 type conceptSetJSON struct {
@@ -105,8 +111,9 @@ func ParseValueSet(b []byte, origin string) (*valueset.ValueSet, error) {
 		return nil, &valueset.Error{Kind: valueset.ErrInvalid, Path: "ValueSet.status", Text: fmt.Sprintf("%s: status %q is not one of draft, active, retired, unknown", origin, in.Status)}
 	}
 	vs := &valueset.ValueSet{ID: in.ID, URL: in.URL, Version: in.Version, Name: in.Name, Title: in.Title, Status: in.Status,
-		Experimental: in.Experimental, Date: in.Date, Publisher: in.Publisher, Description: in.Description,
-		Source: append([]byte(nil), bytes.TrimSpace(b)...), Origin: origin}
+		Experimental: in.Experimental, Date: in.Date, Language: in.Language, Publisher: in.Publisher, Description: in.Description,
+		StandardsStatus: standardsStatus(in.Extension),
+		Source:          append([]byte(nil), bytes.TrimSpace(b)...), Origin: origin}
 	for i, raw := range in.Contained {
 		var head struct {
 			ResourceType string `json:"resourceType"`
@@ -134,6 +141,7 @@ func ParseValueSet(b []byte, origin string) (*valueset.ValueSet, error) {
 	}
 	c.Include = conceptSets(in.Compose.Include)
 	c.Exclude = conceptSets(in.Compose.Exclude)
+	c.Parameters = expansionParameterDefaults(in.Compose.Extension)
 	vs.Compose = c
 	return vs, nil
 }
@@ -218,7 +226,7 @@ func valueSetResourceJSON(vs *valueset.ValueSet) json.RawMessage {
 
 // valueSetHeader is the metadata of a value set, without compose.
 func valueSetHeader(vs *valueset.ValueSet) valueSetJSON {
-	return valueSetJSON{ResourceType: "ValueSet", ID: vs.ID, URL: vs.URL, Version: vs.Version, Name: vs.Name, Title: vs.Title,
+	return valueSetJSON{ResourceType: "ValueSet", ID: vs.ID, Language: vs.Language, URL: vs.URL, Version: vs.Version, Name: vs.Name, Title: vs.Title,
 		Status: cmpOr(vs.Status, "active"), Experimental: vs.Experimental, Date: vs.Date, Publisher: vs.Publisher, Description: vs.Description}
 }
 
@@ -267,4 +275,52 @@ func inlineValueSet(raw json.RawMessage) (*valueset.ValueSet, error) {
 			"The valueSet parameter has no compose; this server evaluates value sets from their compose.")
 	}
 	return vs, nil
+}
+
+const extExpansionParameter = "http://hl7.org/fhir/StructureDefinition/valueset-expansion-parameter"
+
+// composeExtensionJSON is an extension of ValueSet.compose; its nested
+// extensions are kept as their members, to read any value[x].
+type composeExtensionJSON struct {
+	URL       string                       `json:"url"`
+	Extension []map[string]json.RawMessage `json:"extension,omitempty"`
+}
+
+// expansionParameterDefaults reads the valueset-expansion-parameter
+// extensions of a compose: a name and a primitive value each.
+func expansionParameterDefaults(exts []composeExtensionJSON) []valueset.Parameter {
+	var out []valueset.Parameter
+	for _, e := range exts {
+		if e.URL != extExpansionParameter {
+			continue
+		}
+		var p valueset.Parameter
+		for _, part := range e.Extension {
+			var url string
+			if json.Unmarshal(part["url"], &url) != nil {
+				continue
+			}
+			for k, raw := range part {
+				if !strings.HasPrefix(k, "value") {
+					continue
+				}
+				var v any
+				if json.Unmarshal(raw, &v) != nil {
+					continue
+				}
+				switch url {
+				case "name":
+					p.Name, _ = v.(string)
+				case "value":
+					if _, composite := v.(map[string]any); !composite {
+						p.Value = fmt.Sprint(v)
+					}
+				}
+			}
+		}
+		if p.Name != "" && p.Value != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

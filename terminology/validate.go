@@ -3,6 +3,7 @@ package terminology
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,10 @@ type Issue struct {
 	MessageID  string
 	Text       string
 	Expression string
+	// InMessage: the text is part of the answer's message even though the
+	// issue is no error (a display or inactive-concept warning), as
+	// tx.fhir.org reports them.
+	InMessage bool
 }
 
 // Coding is one code to validate, as the client sent it.
@@ -57,6 +62,12 @@ type ValidateRequest struct {
 	// table: those the request brought (tx-resource) or the server loaded.
 	// nil means none.
 	Systems valueset.Resolver
+	// Includes maps each system the value set includes to the versions its
+	// includes name ("" for none); Rules are the request's version
+	// parameters. Together they decide the version a coding of such a
+	// system is checked in (versionFor).
+	Includes map[string][]string
+	Rules    VersionRules
 }
 
 // Membership says whether a value set holds a code of a system
@@ -83,7 +94,10 @@ type ValidateResult struct {
 	Version  string
 	Display  string
 	Inactive *bool
-	Issues   []Issue
+	// Status is the concept's status property when it is inactive (other
+	// than "inactive" itself) or deprecated.
+	Status string
+	Issues []Issue
 	// CausedByUnknownSystem lists url|version canonicals that could not be
 	// resolved and caused the failure.
 	CausedByUnknownSystem []string
@@ -92,21 +106,17 @@ type ValidateResult struct {
 	UnknownSystems []string
 }
 
-// Message joins the error texts (or, when there are none, the warnings) with
-// "; " as tx.fhir.org does.
+// Message joins, sorted, the texts of the errors and of the issues marked
+// InMessage with "; ", as tx.fhir.org does.
 func (v *ValidateResult) Message() string {
-	for _, sev := range []string{"error", "warning"} {
-		var texts []string
-		for _, is := range v.Issues {
-			if is.Severity == sev {
-				texts = append(texts, is.Text)
-			}
-		}
-		if len(texts) > 0 {
-			return strings.Join(texts, "; ")
+	var texts []string
+	for _, is := range v.Issues {
+		if (is.Severity == "error" || is.InMessage) && !slices.Contains(texts, is.Text) {
+			texts = append(texts, is.Text)
 		}
 	}
-	return ""
+	slices.Sort(texts)
+	return strings.Join(texts, "; ")
 }
 
 // Validate answers CodeSystem/$validate-code and ValueSet/$validate-code
@@ -117,6 +127,10 @@ func (s *Snapshot) Validate(req ValidateRequest) *ValidateResult {
 		one := s.validateCoding(req, req.Codings[0], prefixFor(req.Form, 0))
 		return one.result()
 	}
+	// A CodeableConcept is valid when one of its codings is, and none of
+	// them has an error: an unknown code or a wrong display beside a good
+	// coding still makes it invalid (tx.fhir.org, FHIRsmith
+	// tx/workers/validate.js checkCodeableConcept: result = ok && !errors).
 	out := &ValidateResult{}
 	var firstValid *codingOutcome
 	for i, c := range req.Codings {
@@ -124,20 +138,14 @@ func (s *Snapshot) Validate(req ValidateRequest) *ValidateResult {
 		out.Issues = append(out.Issues, one.issues...)
 		out.CausedByUnknownSystem = append(out.CausedByUnknownSystem, one.unknown...)
 		out.UnknownSystems = append(out.UnknownSystems, one.unknownInfo...)
-		if one.valid() && firstValid == nil {
+		if one.inVS && firstValid == nil {
 			firstValid = one
 		}
 	}
 	if firstValid != nil {
-		out.Result = true
-		out.UnknownSystems, out.CausedByUnknownSystem = append(out.UnknownSystems, out.CausedByUnknownSystem...), nil
-		out.Code, out.System, out.Version, out.Display, out.Inactive = firstValid.code, firstValid.system, firstValid.version, firstValid.display, firstValid.inactive
-		// The other codings' errors do not make the concept invalid; report them as warnings.
-		for i := range out.Issues {
-			if out.Issues[i].Severity == "error" {
-				out.Issues[i].Severity = "warning"
-			}
-		}
+		out.Result = !hasError(out.Issues)
+		out.UnknownSystems, out.CausedByUnknownSystem = nil, append(out.UnknownSystems, out.CausedByUnknownSystem...)
+		out.Code, out.System, out.Version, out.Display, out.Inactive, out.Status = firstValid.code, firstValid.system, firstValid.version, firstValid.display, firstValid.inactive, firstValid.status
 		return out
 	}
 	if req.ValueSet != "" {
@@ -154,11 +162,24 @@ func (s *Snapshot) Validate(req ValidateRequest) *ValidateResult {
 }
 
 type codingOutcome struct {
+	// inVS: the code is in its code system and in the value set (for
+	// CodeSystem/$validate-code, in the code system).
+	inVS                           bool
 	code, system, version, display string
+	status                         string // the concept's status, when inactive or deprecated
 	inactive                       *bool
 	issues                         []Issue
 	unknown                        []string // caused the failure
 	unknownInfo                    []string // did not
+}
+
+func hasError(issues []Issue) bool {
+	for _, is := range issues {
+		if is.Severity == "error" {
+			return true
+		}
+	}
+	return false
 }
 
 func (o *codingOutcome) valid() bool {
@@ -172,12 +193,20 @@ func (o *codingOutcome) valid() bool {
 
 func (o *codingOutcome) result() *ValidateResult {
 	return &ValidateResult{Result: o.valid(), Code: o.code, System: o.system, Version: o.version, Display: o.display,
-		Inactive: o.inactive, Issues: o.issues, CausedByUnknownSystem: o.unknown, UnknownSystems: o.unknownInfo}
+		Inactive: o.inactive, Status: o.status, Issues: o.issues, CausedByUnknownSystem: o.unknown, UnknownSystems: o.unknownInfo}
 }
 
 func (o *codingOutcome) add(sev, code, txType, id, expr, format string, args ...any) {
 	o.issues = append(o.issues, Issue{Severity: sev, Code: code, TxType: txType, MessageID: id,
 		Text: fmt.Sprintf(format, args...), Expression: expr})
+}
+
+// inMessageFrom marks the issues added since the n-th as part of the
+// message.
+func (o *codingOutcome) inMessageFrom(n int) {
+	for i := n; i < len(o.issues); i++ {
+		o.issues[i].InMessage = true
+	}
 }
 
 // prefixFor is the FHIRPath of the coding within the request, with a trailing
@@ -215,7 +244,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		return o
 	}
 	if t, ok := s.SupplementByURL(c.System); ok {
-		s.validateSupplement(o, req, c, t, prefix, notInVS)
+		o.inVS = s.validateSupplement(o, req, c, t, prefix, notInVS) && !reported
 		return o
 	}
 	if !IsHCPCSSystem(c.System) && req.Systems != nil {
@@ -223,11 +252,22 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		if version == "" {
 			version = req.Version
 		}
+		includes, included := req.Includes[c.System]
+		if included {
+			v := c.Version
+			if v == "" {
+				v = req.Version
+			}
+			version = versionFor(o, req, c, ChooseInclude(includes, v), prefix)
+		}
 		cs, err := req.Systems.CodeSystem(valueset.SystemRef{URL: c.System, Version: version, Date: req.Date})
 		var unknown *valueset.UnknownSystemError
 		switch {
 		case err == nil:
-			validateInSystem(o, req, c, cs, prefix, notInVS)
+			if included {
+				checkVersion(o, req, c.System, cs.Info().Version, prefix)
+			}
+			o.inVS = validateInSystem(o, req, c, cs, prefix, notInVS) && !reported
 			return o
 		case errors.As(err, &unknown) && unknown.Version != "" && len(unknown.Valid) > 0:
 			o.version = version
@@ -239,14 +279,18 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		}
 	}
 	if !IsHCPCSSystem(c.System) {
-		notInVS()
-		o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
-			"A definition for CodeSystem '%s' could not be found, so the code cannot be validated", c.System)
 		if req.ValueSet != "" {
 			// Not in the value set whatever the system holds: the unknown
-			// system did not cause the failure.
+			// system did not cause the failure. tx.fhir.org words this case
+			// without quotes (tests validation/simple-coding-bad-system,
+			// errors/errors-unknown-system2).
+			notInVS()
+			o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
+				"A definition for CodeSystem %s could not be found, so the code cannot be validated", c.System)
 			o.unknownInfo = append(o.unknownInfo, c.System)
 		} else {
+			o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
+				"A definition for CodeSystem '%s' could not be found, so the code cannot be validated", c.System)
 			o.unknown = append(o.unknown, c.System)
 		}
 		return o
@@ -309,6 +353,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		}
 		o.add("warning", "business-rule", "code-comment", "INACTIVE_CONCEPT_FOUND", codingPath,
 			"The concept '%s' has a status of inactive and its use should be reviewed", c.Code)
+		o.issues[len(o.issues)-1].InMessage = true
 		o.add("information", "informational", "", "HCPCS_TERMINATED", codingPath,
 			"CMS terminated the code '%s': its last day of use was %s", c.Code, concept.TerminationDate.Format(time.DateOnly))
 	}
@@ -319,6 +364,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		}
 		checkDisplay(o, req, c, SystemURL, valid, prefix)
 	}
+	o.inVS = !reported
 	return o
 }
 
@@ -326,6 +372,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 // code of system: exact, else a whitespace-only or case-only difference,
 // else wrong, in the tx.fhir.org wording.
 func checkDisplay(o *codingOutcome, req ValidateRequest, c Coding, system string, valid []string, prefix string) {
+	defer o.inMessageFrom(len(o.issues))
 	for _, v := range valid {
 		if c.Display == v {
 			return
@@ -386,7 +433,7 @@ func OrList(vs []string) string {
 
 // validateSupplement checks a code of one of the supplementary code tables,
 // which are not versioned.
-func (s *Snapshot) validateSupplement(o *codingOutcome, req ValidateRequest, c Coding, t *CodeTable, prefix string, notInVS func()) {
+func (s *Snapshot) validateSupplement(o *codingOutcome, req ValidateRequest, c Coding, t *CodeTable, prefix string, notInVS func()) (found bool) {
 	version := c.Version
 	if version == "" {
 		version = req.Version
@@ -397,14 +444,14 @@ func (s *Snapshot) validateSupplement(o *codingOutcome, req ValidateRequest, c C
 			"A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be validated. This code system is not versioned",
 			c.System, version)
 		o.unknown = append(o.unknown, c.System+"|"+version)
-		return
+		return false
 	}
 	e, ok := t.Entry(c.Code)
 	if !ok {
 		notInVS()
 		o.add("error", "code-invalid", "invalid-code", "Unknown_Code_in", prefix+"code",
 			"Unknown code '%s' in the CodeSystem '%s'", c.Code, c.System)
-		return
+		return false
 	}
 	if !req.inValueSet(c.System, c.Code) {
 		notInVS()
@@ -413,4 +460,5 @@ func (s *Snapshot) validateSupplement(o *codingOutcome, req ValidateRequest, c C
 	if c.Display != "" {
 		checkDisplay(o, req, c, c.System, []string{e.Meaning}, prefix)
 	}
+	return true
 }

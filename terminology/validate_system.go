@@ -1,7 +1,6 @@
 package terminology
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
@@ -11,7 +10,7 @@ import (
 // code tables: one a request brought as a tx-resource, or the server
 // loaded. The checks and their wording are those of tx.fhir.org, as the HL7
 // tx-ecosystem tests pin them.
-func validateInSystem(o *codingOutcome, req ValidateRequest, c Coding, cs valueset.CodeSystem, prefix string, notInVS func()) {
+func validateInSystem(o *codingOutcome, req ValidateRequest, c Coding, cs valueset.CodeSystem, prefix string, notInVS func()) (found bool) {
 	info := cs.Info()
 	o.system, o.version = info.URL, info.Version
 	concept, ok := cs.Concept(c.Code)
@@ -28,7 +27,7 @@ func validateInSystem(o *codingOutcome, req ValidateRequest, c Coding, cs values
 			o.add(sev, "code-invalid", "invalid-code", "Unknown_Code_in", prefix+"code",
 				"Unknown code '%s' in the CodeSystem '%s'", c.Code, info.URL)
 		}
-		return
+		return false
 	}
 	if concept.Code != c.Code {
 		o.add("information", "business-rule", "code-rule", "CODE_CASE_DIFFERENCE", prefix+"code",
@@ -36,38 +35,46 @@ func validateInSystem(o *codingOutcome, req ValidateRequest, c Coding, cs values
 			c.Code, concept.Code, info.Canonical())
 		o.code = concept.Code
 	}
-	o.display = concept.Display
+	o.display = preferredDisplay(info, concept, workingLanguages(req.DisplayLanguage))
 	if !req.inValueSetVersion(info.URL, info.Version, concept.Code) {
 		notInVS()
 	}
 	inactive := concept.Inactive
 	o.inactive = &inactive
+	status := conceptStatus(cs, concept)
+	codingPath := strings.TrimSuffix(prefix, ".")
+	if codingPath == "" {
+		codingPath = "code"
+	}
 	if inactive {
-		codingPath := strings.TrimSuffix(prefix, ".")
-		if codingPath == "" {
-			codingPath = "code"
+		o.status = status
+		described := "inactive"
+		if status != "" && status != "inactive" {
+			described = status + " and inactive"
 		}
 		o.add("warning", "business-rule", "code-comment", "INACTIVE_CONCEPT_FOUND", codingPath,
-			"The concept '%s' has a status of inactive and its use should be reviewed", concept.Code)
+			"The concept '%s' has a status of %s and its use should be reviewed", concept.Code, described)
+		o.issues[len(o.issues)-1].InMessage = true
+	} else if strings.EqualFold(status, "deprecated") {
+		o.status = status
+		o.add("warning", "business-rule", "code-comment", "DEPRECATED_CONCEPT_FOUND", codingPath,
+			"The concept '%s' is deprecated and its use should be reviewed", concept.Code)
+		o.issues[len(o.issues)-1].InMessage = true
 	}
 	if c.Display != "" {
-		checkDisplay(o, req, c, info.URL, conceptDisplays(concept), prefix)
+		checkDisplayIn(o, req, c, info, concept, prefix)
 	}
+	return true
 }
 
-// conceptDisplays are the texts a client may give as the display of a
-// concept: its display, then its designations.
-func conceptDisplays(c *valueset.Concept) []string {
-	var out []string
-	if c.Display != "" {
-		out = append(out, c.Display)
-	}
-	for _, d := range c.Designations {
-		if d.Value != "" && !slices.Contains(out, d.Value) {
-			out = append(out, d.Value)
+// conceptStatus is the value of the concept's status property, if any.
+func conceptStatus(cs valueset.CodeSystem, c *valueset.Concept) string {
+	for _, pv := range cs.Properties(c) {
+		if pv.Code == "status" {
+			return pv.Value
 		}
 	}
-	return out
+	return ""
 }
 
 // inValueSetVersion is inValueSet for a system with versions side by side.

@@ -8,8 +8,12 @@ import "github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 type Definition struct {
 	URL, Version, Name, Title string
 	// Status is the publication status (draft, active, retired, unknown).
-	Status        string
-	CaseSensitive bool
+	Status string
+	// Experimental and StandardsStatus (the standards-status extension)
+	// are carried to valueset.Info.
+	Experimental    bool
+	StandardsStatus string
+	CaseSensitive   bool
 	// HierarchyMeaning is grouped-by, is-a, part-of or classified-with; ""
 	// means is-a for the filters.
 	HierarchyMeaning string

@@ -49,6 +49,10 @@ type System struct {
 	children [][]int        // by Index, in order
 	types    map[string]valueset.PropertyType
 	order    map[string]int // property code → position in Definition.Properties
+	// standard maps a declared property code to the standard property its
+	// uri names (http://hl7.org/fhir/concept-properties#notSelectable
+	// declared as "not-selectable").
+	standard map[string]string
 
 	textOnce sync.Once
 	text     *valueset.TextIndex
@@ -64,7 +68,8 @@ func New(d *Definition) (*System, error) {
 	s := &System{
 		def: d,
 		info: valueset.Info{URL: d.URL, Version: d.Version, Name: d.Name, Title: d.Title,
-			Status: d.Status, CaseSensitive: d.CaseSensitive, Content: d.Content},
+			Status: d.Status, CaseSensitive: d.CaseSensitive, Content: d.Content, Language: d.Language, VersionNeeded: d.VersionNeeded,
+			Experimental: d.Experimental, StandardsStatus: d.StandardsStatus},
 		byCode: map[string]int{},
 		types:  map[string]valueset.PropertyType{},
 		order:  map[string]int{},
@@ -84,6 +89,12 @@ func New(d *Definition) (*System, error) {
 		}
 		s.order[p.Code] = i
 		s.types[p.Code] = p.Type
+		if name, ok := strings.CutPrefix(p.URI, conceptPropertiesURI); ok && standardTypes[name] != "" {
+			if s.standard == nil {
+				s.standard = map[string]string{}
+			}
+			s.standard[p.Code] = name
+		}
 	}
 	var paths []string
 	if err := s.collect(d.Concepts, "CodeSystem", -1, &paths); err != nil {
@@ -144,11 +155,11 @@ func (s *System) collect(defs []*ConceptDefinition, path string, parent int, pat
 		}
 		for _, pv := range pvs {
 			switch {
-			case pv.Code == PropInactive && pv.Value == "true":
+			case s.isStandard(pv.Code, PropInactive) && pv.Value == "true":
 				c.Inactive = true
-			case pv.Code == PropStatus && (pv.Value == "retired" || pv.Value == "inactive"):
+			case s.isStandard(pv.Code, PropStatus) && (pv.Value == "retired" || pv.Value == "inactive"):
 				c.Inactive = true
-			case pv.Code == PropNotSelectable && pv.Value == "true":
+			case s.isStandard(pv.Code, PropNotSelectable) && pv.Value == "true":
 				c.Abstract = true
 			}
 		}
@@ -198,6 +209,18 @@ func (s *System) checkProperties(cd *ConceptDefinition, path string) ([]valueset
 	}
 	slices.SortStableFunc(out, func(a, b valueset.PropertyValue) int { return cmp.Compare(s.rank(a.Code), s.rank(b.Code)) })
 	return out, nil
+}
+
+// conceptPropertiesURI is the base of the standard concept properties.
+const conceptPropertiesURI = "http://hl7.org/fhir/concept-properties#"
+
+// isStandard reports whether the property code is the standard property
+// name: by its code, or by the uri of its declaration.
+func (s *System) isStandard(code, name string) bool {
+	if std, ok := s.standard[code]; ok {
+		return std == name
+	}
+	return code == name
 }
 
 // rank orders property codes: declared ones in declaration order, then the

@@ -44,10 +44,21 @@ type Predicate func(c *Concept) bool
 type Info struct {
 	URL, Version, Name, Title string
 	// Status is the publication status (active, draft, retired).
-	Status        string
-	CaseSensitive bool
+	Status string
+	// Experimental and StandardsStatus (the structuredefinition-
+	// standards-status extension: draft, deprecated, withdrawn, …) are
+	// what an expansion warns about.
+	Experimental    bool
+	StandardsStatus string
+	CaseSensitive   bool
 	// Content is the CodeSystem.content code (complete, fragment, …).
 	Content string
+	// Language is the language of the displays (CodeSystem.language), or
+	// "" when the resource does not say.
+	Language string
+	// VersionNeeded: a code of the system means nothing without its
+	// version (CodeSystem.versionNeeded).
+	VersionNeeded bool
 	// Date is the version's date (HCPCS: the release's effective day).
 	Date time.Time
 }

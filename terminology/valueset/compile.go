@@ -48,12 +48,16 @@ type Compiled struct {
 	exclude  []*conceptSet
 	// activeOnly: compose.inactive=false or the request's activeOnly.
 	activeOnly bool
+	// versionsMatch: the versions of a system count as one (versions.go).
+	versionsMatch bool
 	// Systems lists the code system versions the evaluation used, in order
 	// of first use (used-codesystem).
 	Systems []Info
-	// Imports lists the canonicals of imported value sets (used-valueset).
-	Imports []string
-	systems map[string]CodeSystem // by Info.Canonical
+	// Imports lists the canonicals of imported value sets (used-valueset);
+	// ImportedSets the value sets themselves, in the same order.
+	Imports      []string
+	ImportedSets []*ValueSet
+	systems      map[string]CodeSystem // by Info.Canonical
 
 	indexMu sync.Mutex
 	indexes map[string]*TextIndex // built for systems without their own
@@ -67,6 +71,8 @@ type conceptSet struct {
 	preds    []Predicate
 	imports  []*Compiled
 	filtered bool
+	// pinned: the compose names the version (expansion order, versions.go).
+	pinned bool
 }
 
 // Compile resolves and checks a value set: every system, version, filter and
@@ -79,7 +85,8 @@ func compile(vs *ValueSet, r Resolver, opts Options, stack []string) (*Compiled,
 	canon := vs.Canonical()
 	for _, s := range stack {
 		if s == canon || (vs.URL != "" && s == vs.URL) {
-			return nil, invalidf("ValueSet.compose", "The value set '%s' imports itself: %s", vs.URL, strings.Join(append(stack, canon), " → "))
+			return nil, &Error{Kind: ErrInvalid, Code: "processing", TxType: "vs-invalid", MessageID: "VALUESET_CIRCULAR_REFERENCE",
+				Text: fmt.Sprintf("The value set '%s' imports itself: %s", vs.URL, strings.Join(append(stack, canon), " → "))}
 		}
 	}
 	stack = append(stack, canon)
@@ -92,7 +99,8 @@ func compile(vs *ValueSet, r Resolver, opts Options, stack []string) (*Compiled,
 	if len(vs.Compose.Include) == 0 {
 		return nil, invalidf("ValueSet.compose.include", "The compose of value set '%s' has no include", canon)
 	}
-	out := &Compiled{ValueSet: vs, activeOnly: opts.ActiveOnly || (vs.Compose.Inactive != nil && !*vs.Compose.Inactive)}
+	out := &Compiled{ValueSet: vs, activeOnly: opts.ActiveOnly || (vs.Compose.Inactive != nil && !*vs.Compose.Inactive),
+		versionsMatch: versionsMatch(vs.Compose)}
 	date := opts.Date
 	if !vs.Compose.LockedDate.IsZero() {
 		date = vs.Compose.LockedDate
@@ -119,7 +127,7 @@ func compile(vs *ValueSet, r Resolver, opts Options, stack []string) (*Compiled,
 }
 
 func (out *Compiled) compileSet(s ConceptSet, path string, r Resolver, opts Options, date time.Time, stack []string) (*conceptSet, error) {
-	set := &conceptSet{}
+	set := &conceptSet{pinned: s.Version != ""}
 	if s.System == "" {
 		if len(s.Concepts) > 0 || len(s.Filters) > 0 {
 			return nil, invalidf(path+".system", "%s lists concepts or filters but no system", path)
@@ -175,8 +183,10 @@ func (out *Compiled) compileSet(s ConceptSet, path string, r Resolver, opts Opti
 		}
 		if !strings.HasPrefix(canon, "#") { // a contained set is part of this one
 			out.Imports = append(out.Imports, vs.Canonical())
+			out.ImportedSets = append(out.ImportedSets, vs)
 		}
 		out.Imports = append(out.Imports, sub.Imports...)
+		out.ImportedSets = append(out.ImportedSets, sub.ImportedSets...)
 		set.imports = append(set.imports, sub)
 	}
 	return set, nil
@@ -219,9 +229,9 @@ func resolveSystem(s ConceptSet, r Resolver, opts Options, date time.Time) (Code
 		}
 	}
 	for _, u := range []string{s.System, info.URL} {
-		if want := opts.CheckVersion[u]; want != "" && want != info.Version {
-			return nil, &Error{Kind: ErrInvalid, Path: "system-version",
-				Text: fmt.Sprintf("The version '%s' of CodeSystem '%s' is not the version '%s' that check-system-version requires", info.Version, info.URL, want)}
+		if want := opts.CheckVersion[u]; want != "" && !VersionMatches(want, info.Version) {
+			return nil, &Error{Kind: ErrVersionCheck,
+				Text: fmt.Sprintf("The version '%s' is not allowed for system '%s': required to be '%s' by a version-check parameter", info.Version, info.URL, want)}
 		}
 	}
 	return cs, nil

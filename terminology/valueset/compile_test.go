@@ -259,9 +259,10 @@ func TestCompileVersionOptions(t *testing.T) {
 	require.Equal(t, "1", version(mustCompile(t, r, pinned, Options{ForceVersion: map[string]string{modURL: "1"}})))
 
 	_, err := Compile(pinned, r, Options{CheckVersion: map[string]string{modURL: "1"}})
-	require.ErrorIs(t, err, ErrInvalid)
-	require.Contains(t, err.Error(), "check-system-version")
+	require.ErrorIs(t, err, ErrVersionCheck)
+	require.Contains(t, err.Error(), "required to be '1' by a version-check parameter")
 	mustCompile(t, r, pinned, Options{CheckVersion: map[string]string{modURL: "2"}})
+	mustCompile(t, r, pinned, Options{CheckVersion: map[string]string{modURL: "x"}}) // a pattern
 }
 
 // filtererCS adds the Filterer capability: "size" natively, "bad" as a

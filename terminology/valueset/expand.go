@@ -20,13 +20,19 @@ type ExpandRequest struct {
 	Limit int
 	// Exclude, when set, leaves members out (exclude-system).
 	Exclude func(*Member) bool
+	// Nested asks for children under their parent when the value set and
+	// its code systems allow it (the inverse of excludeNested); the whole
+	// expansion must fit in the page and there must be no text filter.
+	Nested bool
 }
 
 // Expansion is one page of an expanded value set.
 type Expansion struct {
 	// Total is the size of the whole expansion, not of the page.
-	Total    int
-	Offset   int
+	Total  int
+	Offset int
+	// Contains are the members of the page; in a nested expansion the
+	// roots, which hold the others (Member.Contains).
 	Contains []*Member
 }
 
@@ -63,7 +69,7 @@ func (c *Compiled) Expand(req ExpandRequest) (*Expansion, error) {
 		})
 	}
 	if !req.HasCount && req.Limit > 0 && total > req.Limit {
-		return nil, &Error{Kind: ErrTooCostly, Path: "count", Text: fmt.Sprintf(
+		return nil, &Error{Kind: ErrTooCostly, Text: fmt.Sprintf(
 			"The expansion of '%s' has %d concepts, more than the %d this server returns in one answer; page through it with count and offset (for example count=1000&offset=0), or narrow it with filter",
 			c.ValueSet.Canonical(), total, req.Limit)}
 	}
@@ -73,6 +79,14 @@ func (c *Compiled) Expand(req ExpandRequest) (*Expansion, error) {
 	members := make([]*Member, len(page))
 	for i, h := range page {
 		members[i] = h.member()
+	}
+	// A tree only when it is the whole expansion, as tx.fhir.org does
+	// (FHIRsmith tx/workers/expand.js: no offset, count above the size).
+	if req.Nested && req.Offset == 0 && len(members) == total && (!req.HasCount || req.Count > total) &&
+		!HasWords(req.Filter) && c.nestable() {
+		if roots := c.nest(members); roots != nil {
+			members = roots
+		}
 	}
 	return &Expansion{Total: total, Offset: req.Offset, Contains: members}, nil
 }

@@ -10,6 +10,9 @@ type Member struct {
 	// Designations are the compose's designations of a listed concept; the
 	// concept's own are in Concept.Designations.
 	Designations []Designation
+	// Contains are the members nested under this one in a hierarchical
+	// expansion (ExpandRequest.Nested).
+	Contains []*Member
 }
 
 // Lookup reports whether the value set contains the code of system (a
@@ -69,7 +72,7 @@ func (c *Compiled) findConcept(system, version, code string, concept *Concept) (
 	}
 	// Excludes apply to the version the include resolved, as in members.
 	for _, set := range c.exclude {
-		if _, in := set.find(found.info.URL, found.info.Version, code); in {
+		if _, in := set.find(found.info.URL, c.excludeVersion(*found.info), code); in {
 			return hit{}, false
 		}
 	}
@@ -144,7 +147,7 @@ func (m *Member) withReference(ref *ConceptReference) {
 // includes in order, a concept list in its order, a whole system in the
 // system's order; each code once.
 func (c *Compiled) members(yield func(hit) bool) {
-	dedupe := len(c.include) > 1
+	dedupe := len(c.include) > 1 || c.versionsMatch
 	for _, s := range c.include {
 		if s.listed != nil || s.cs == nil {
 			dedupe = true
@@ -159,12 +162,15 @@ func (c *Compiled) members(yield func(hit) bool) {
 			return true
 		}
 		for _, x := range c.exclude {
-			if _, ok := x.find(h.info.URL, h.info.Version, h.concept.Code); ok {
+			if _, ok := x.find(h.info.URL, c.excludeVersion(*h.info), h.concept.Code); ok {
 				return true
 			}
 		}
 		if seen != nil {
 			k := [2]string{h.info.Canonical(), h.concept.Code}
+			if c.versionsMatch {
+				k[0] = h.info.URL
+			}
 			if seen[k] {
 				return true
 			}
@@ -172,11 +178,20 @@ func (c *Compiled) members(yield func(hit) bool) {
 		}
 		return yield(h)
 	}
-	for _, s := range c.include {
+	for _, s := range byVersion(c.include) {
 		if !s.each(emit) {
 			return
 		}
 	}
+}
+
+// excludeVersion is the version an exclude must name to remove a member of
+// info: its own, or any when the versions match.
+func (c *Compiled) excludeVersion(info Info) string {
+	if c.versionsMatch {
+		return ""
+	}
+	return info.Version
 }
 
 // each yields the members of one include, before excludes.

@@ -12,9 +12,15 @@ type ValueSet struct {
 	ID                                                        string
 	URL, Version, Name, Title, Status, Description, Publisher string
 	Experimental                                              *bool
+	// StandardsStatus is the structuredefinition-standards-status
+	// extension (draft, deprecated, withdrawn, …), or "".
+	StandardsStatus string
 	// Date is the ValueSet.date, as given (FHIR dateTime), or "".
-	Date    string
-	Compose *Compose
+	Date string
+	// Language is ValueSet.language: the language of the compose's
+	// displays, or "".
+	Language string
+	Compose  *Compose
 	// Source is the resource as it was loaded, served on read; nil for
 	// value sets built by the server itself.
 	Source []byte
@@ -43,6 +49,28 @@ type Compose struct {
 	Inactive *bool
 	Include  []ConceptSet
 	Exclude  []ConceptSet
+	// Parameters are the compose's default expansion parameters (the
+	// valueset-expansion-parameter extension), by name, with their
+	// value's lexical form; the request's own win.
+	Parameters []Parameter
+}
+
+// Parameter is one named value (an expansion parameter).
+type Parameter struct {
+	Name, Value string
+}
+
+// Parameter returns the value of the compose's default parameter name.
+func (c *Compose) Parameter(name string) (string, bool) {
+	if c == nil {
+		return "", false
+	}
+	for _, p := range c.Parameters {
+		if p.Name == name {
+			return p.Value, true
+		}
+	}
+	return "", false
 }
 
 // ConceptSet is one compose.include or compose.exclude.
@@ -104,6 +132,9 @@ var (
 	ErrNotSupported = errors.New("not supported")
 	// ErrTooCostly: the expansion exceeds the configured limit.
 	ErrTooCostly = errors.New("too costly")
+	// ErrVersionCheck: a system's version is not the one
+	// check-system-version requires.
+	ErrVersionCheck = errors.New("version check failed")
 	// ErrFilterNotHandled is returned by a Filterer for a filter it leaves
 	// to the generic evaluation.
 	ErrFilterNotHandled = errors.New("filter not handled by the provider")
@@ -144,8 +175,9 @@ func (e *UnknownSystemError) Unwrap() error { return ErrNotFound }
 // UnknownValueSetError is returned for a value set that cannot be resolved.
 type UnknownValueSetError struct{ Canonical string }
 
+// Error is tx.fhir.org's wording, capital S included (Unable_to_resolve_value_Set_).
 func (e *UnknownValueSetError) Error() string {
-	return fmt.Sprintf("A definition for the value set '%s' could not be found", e.Canonical)
+	return fmt.Sprintf("A definition for the value Set '%s' could not be found", e.Canonical)
 }
 
 // Unwrap makes errors.Is(err, ErrNotFound) hold.
@@ -159,6 +191,10 @@ type Error struct {
 	// Path is the FHIRPath of the offending element, where known
 	// (ValueSet.compose.include[0].filter[1]).
 	Path string
+	// Code, TxType and MessageID, when set, are the OperationOutcome issue
+	// code, tx-issue-type and message id tx.fhir.org reports the error
+	// with, where they are not those of the Kind.
+	Code, TxType, MessageID string
 }
 
 func (e *Error) Error() string { return e.Text }

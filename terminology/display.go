@@ -1,0 +1,146 @@
+package terminology
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
+)
+
+// The display rules of a code system other than HCPCS, with languages, in
+// the way the reference server (FHIRsmith tx/workers/validate.js,
+// checkDisplays, and tx/library/designations.js) applies them and the HL7
+// tx-ecosystem tests (validation, language2) pin them.
+
+// display is one text a concept may be shown with, in a language ("" when
+// unknown).
+type display struct {
+	lang, value string
+}
+
+// displaysOf lists the concept's display (in the code system's language)
+// and its designations.
+func displaysOf(info valueset.Info, c *valueset.Concept) []display {
+	var out []display
+	if c.Display != "" {
+		out = append(out, display{info.Language, c.Display})
+	}
+	for _, d := range c.Designations {
+		if d.Value != "" && !slices.Contains(out, display{d.Language, d.Value}) {
+			out = append(out, display{d.Language, d.Value})
+		}
+	}
+	return out
+}
+
+// workingLanguages are the tags of displayLanguage (or Accept-Language),
+// best first, as the expansion reads them (valueset.ParseLanguages); "*"
+// and tags with q=0 add none.
+func workingLanguages(spec string) []string {
+	var out []string
+	for _, l := range valueset.ParseLanguages(spec) {
+		if l.Tag != "*" && l.Q > 0 {
+			out = append(out, l.Tag)
+		}
+	}
+	return out
+}
+
+// langMatches reports whether a display's language serves a wanted one:
+// the same tag, or one is a region of the other (de, de-CH).
+func langMatches(have, want string) bool {
+	have, want = strings.ToLower(have), strings.ToLower(want)
+	return have == want || strings.HasPrefix(have, want+"-") || strings.HasPrefix(want, have+"-")
+}
+
+// inLanguages are the displays in the wanted languages, in order of the
+// languages; all of them when none is wanted. A display whose language is
+// unknown serves any language.
+func inLanguages(ds []display, langs []string) []display {
+	if len(langs) == 0 {
+		return ds
+	}
+	var out []display
+	for _, l := range langs {
+		for _, d := range ds {
+			if (d.lang == "" || langMatches(d.lang, l)) && !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// preferredDisplay is the display to answer with: the first one in the
+// wanted languages, else the concept's own.
+func preferredDisplay(info valueset.Info, c *valueset.Concept, langs []string) string {
+	if in := inLanguages(displaysOf(info, c), langs); len(langs) > 0 && len(in) > 0 {
+		return in[0].value
+	}
+	return c.Display
+}
+
+// checkDisplayIn compares the client's display with the concept's displays
+// in the wanted languages.
+func checkDisplayIn(o *codingOutcome, req ValidateRequest, c Coding, info valueset.Info, concept *valueset.Concept, prefix string) {
+	langs := workingLanguages(req.DisplayLanguage)
+	all := displaysOf(info, concept)
+	valid := inLanguages(all, langs)
+	for _, d := range valid {
+		if strings.EqualFold(d.value, c.Display) {
+			return
+		}
+	}
+	summary := strings.Join(langs, ",")
+	if summary == "" {
+		summary = "--"
+	}
+	sev := "error"
+	if req.LenientDisplay {
+		sev = "warning"
+	}
+	expr := prefix + "display"
+	if len(valid) == 0 {
+		for _, d := range all {
+			if strings.EqualFold(d.value, c.Display) {
+				o.add("information", "invalid", "invalid-display", "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_OK", expr,
+					"There are no valid display names found for the code %s#%s for language(s) '%s'. The display is '%s' which is a valid display for the default language",
+					c.System, c.Code, summary, c.Display)
+				o.issues[len(o.issues)-1].InMessage = true
+				return
+			}
+		}
+		if concept.Display == "" {
+			o.add(sev, "invalid", "invalid-display", "NO_VALID_DISPLAY_AT_ALL", expr,
+				"Cannot validate display Name '%s' for %s#%s: No displays are known", c.Display, c.System, c.Code)
+		} else {
+			o.add(sev, "invalid", "invalid-display", "NO_VALID_DISPLAY_FOUND_NONE_FOR_LANG_ERR", expr,
+				"Wrong Display Name '%s' for %s#%s. There are no valid display names found for language(s) '%s'. Default display is '%s'",
+				c.Display, c.System, c.Code, summary, concept.Display)
+		}
+		o.issues[len(o.issues)-1].InMessage = true
+		return
+	}
+	id, what := "Display_Name_for__should_be_one_of__instead_of", "Wrong Display Name"
+	for _, d := range valid {
+		if normaliseSpace(d.value) == normaliseSpace(c.Display) {
+			id, what = "Display_Name_WS_for__should_be_one_of__instead_of", "Wrong whitespace in Display Name"
+			break
+		}
+	}
+	quoted := make([]string, len(valid))
+	for i, d := range valid {
+		quoted[i] = "'" + d.value + "'"
+		if d.lang != "" {
+			quoted[i] += " (" + d.lang + ")"
+		}
+	}
+	choices := "Valid display is " + quoted[0]
+	if len(valid) > 1 {
+		choices = fmt.Sprintf("Valid display is one of %d choices: %s", len(valid), strings.Join(quoted, " or "))
+	}
+	o.add(sev, "invalid", "invalid-display", id, expr, "%s '%s' for %s#%s. %s (for the language(s) '%s')",
+		what, c.Display, c.System, c.Code, choices, summary)
+	o.issues[len(o.issues)-1].InMessage = true
+}
