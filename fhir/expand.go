@@ -87,7 +87,7 @@ func findRequestValueSet(p *opParams, instance *valueset.ValueSet) (*valueset.Va
 	if err != nil {
 		return nil, "", err
 	}
-	version, hasVersion, err := p.nonEmptyText("valueSetVersion", stringTypes)
+	version, hasVersion, err := p.nonEmptyText("valueSetVersion", versionTypes)
 	if err != nil {
 		return nil, "", err
 	}

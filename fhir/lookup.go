@@ -154,7 +154,7 @@ func lookupTarget(p *opParams, cs *codeSystemResource) (code, system, version st
 	if err != nil {
 		return
 	}
-	version, _, err = p.nonEmptyText("version", stringTypes)
+	version, _, err = p.nonEmptyText("version", versionTypes)
 	if err != nil {
 		return
 	}

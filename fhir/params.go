@@ -244,9 +244,12 @@ func (p *opParams) one(name string) (*param, error) {
 // FHIR types accepted for each kind of primitive input. A string is always
 // accepted for code-like inputs because clients commonly send valueString.
 var (
-	codeTypes     = []string{"Code", "String"}
-	uriTypes      = []string{"Uri", "Canonical", "Url", "String"}
-	stringTypes   = []string{"String"}
+	codeTypes   = []string{"Code", "String"}
+	uriTypes    = []string{"Uri", "Canonical", "Url", "String"}
+	stringTypes = []string{"String"}
+	// versionTypes: clients (and the HL7 tests) send versions as
+	// valueString or valueCode.
+	versionTypes  = []string{"String", "Code"}
 	booleanTypes  = []string{"Boolean"}
 	dateTimeTypes = []string{"DateTime", "Date", "Instant"}
 )

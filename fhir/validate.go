@@ -132,7 +132,7 @@ func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) erro
 			return err
 		}
 	}
-	version, _, err := p.nonEmptyText("version", stringTypes)
+	version, _, err := p.nonEmptyText("version", versionTypes)
 	if err != nil {
 		return err
 	}
@@ -362,7 +362,7 @@ func unknownSystemResult(req terminology.ValidateRequest, e *valueset.UnknownSys
 // systemVersion reads systemVersion, or the tx ecosystem's system-version
 // canonical (url|version) for HCPCS.
 func systemVersion(p *opParams) (string, error) {
-	v, ok, err := p.nonEmptyText("systemVersion", stringTypes)
+	v, ok, err := p.nonEmptyText("systemVersion", versionTypes)
 	if err != nil || ok {
 		return v, err
 	}

@@ -187,7 +187,10 @@ func (r *txRunner) endSuiteCache(s *txSuite) {
 	}
 }
 
-func (r *txRunner) runTest(s *txSuite, tc map[string]any) (res txResult) {
+// runTest runs one test. inline sends the suite's setup as tx-resource
+// parameters even when the server has $cache-control: the HL7 runner uses
+// a session then, and FHIRsmith's CI runs the suites both ways.
+func (r *txRunner) runTest(s *txSuite, tc map[string]any, inline bool) (res txResult) {
 	fail := func(format string, args ...any) txResult {
 		res.msg = fmt.Sprintf(format, args...)
 		return res
@@ -224,7 +227,10 @@ func (r *txRunner) runTest(s *txSuite, tc map[string]any) (res txResult) {
 	}
 
 	var hdrs []txHeader
-	cid := r.suiteCacheID(s)
+	cid := ""
+	if !inline {
+		cid = r.suiteCacheID(s)
+	}
 	if cid != "" {
 		hdrs = append(hdrs, txHeader{"X-Cache-Id", cid})
 	}

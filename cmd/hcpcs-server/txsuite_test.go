@@ -75,7 +75,7 @@ func TestTxSuite(t *testing.T) {
 			for _, tc := range s.tests {
 				t.Run(tc.name, func(t *testing.T) {
 					t.Parallel()
-					res := r.runTest(s, tc.raw)
+					res := r.runTest(s, tc.raw, false)
 					writeTxOutput(t, os.Getenv("HCPCS_TX_OUTPUT"), s.name, tc.name, res)
 					if res.msg != "" {
 						t.Fatalf("%s\n--- expected (normalised actual in HCPCS_TX_OUTPUT)\n%s", res.msg, pretty(res.expected))
@@ -102,11 +102,25 @@ func TestHL7TxSuite(t *testing.T) {
 			for _, tc := range s.tests {
 				t.Run(tc.name, func(t *testing.T) {
 					t.Parallel()
-					res := r.runTest(s, tc.raw)
+					res := r.runTest(s, tc.raw, false)
 					writeTxOutput(t, out, s.name, tc.name, res)
 					rep.judge(t, s.name, tc.name, res)
+					// The same test with the setup inline must get the same
+					// verdict: a session is only a way of not resending it.
+					inline := r.runTest(s, tc.raw, true)
+					if (inline.msg == "") != (res.msg == "") {
+						t.Errorf("with the setup inline instead of a cache-id session the verdict differs:\nsession: %s\ninline:  %s",
+							orDefault(res.msg, "pass"), orDefault(inline.msg, "pass"))
+					}
 				})
 			}
 		})
 	}
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
