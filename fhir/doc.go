@@ -15,6 +15,18 @@
 //	                                            built-in and loaded value sets
 //	GET|POST /fhir/ValueSet[/{id}]/$validate-code
 //	GET|POST /fhir/ValueSet[/{id}]/$expand
+//	POST /fhir/$cache-control?mode=start|end   cache-id sessions (X-Cache-Id)
+//
+// # A request's own definitions
+//
+// Every operation takes tx-resource CodeSystems and ValueSets
+// (txresource.go): parsed, checked and built per request (terminology/local
+// for code systems), and laid over the snapshot by a valueset.Overlay that
+// the request alone sees. A $cache-control session (sessions.go) keeps
+// them parsed for the requests that carry its X-Cache-Id; bounded in
+// number, size and idle time. The response cache keys answers by the body,
+// so a definition never leaks into another request's answer, and does not
+// cache a session's answers at all.
 //
 // # Value sets
 //
@@ -39,7 +51,10 @@
 //	a broken compose, filter or regex             400 invalid, expression = its path
 //	unknown code system in a compose ($expand)    404 not-found, UNKNOWN_CODESYSTEM_EXP
 //	expansion too large without count             422 too-costly, VALUESET_TOO_COSTLY
-//	unsupported parameter (tx-resource, …)        422 not-supported
+//	unsupported parameter (context, codeSystem)   422 not-supported
+//	too many or too large tx-resources            413 too-costly / too-long
+//	too many live sessions                        429 throttled
+//	unknown or expired cache-id                   404 not-found
 //	XML or another format asked for               406 not-supported
 //	unsupported Content-Type                      415 not-supported
 //	anything else                                 500 exception, "Internal error."

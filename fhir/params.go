@@ -399,7 +399,7 @@ func (p *opParams) integer(name string) (int, bool, error) {
 func (p *opParams) refuse(names ...string) error {
 	for _, n := range names {
 		if p.has(n) {
-			return notSupported(n, fmt.Sprintf("Parameter `%s` is not supported by this server: it serves HCPCS Level II only.", n))
+			return notSupported(n, fmt.Sprintf("Parameter `%s` is not supported by this server.", n))
 		}
 	}
 	return nil

@@ -53,7 +53,7 @@ func decodeBody(t *testing.T, body []byte) map[string]any {
 }
 
 // paramValue returns the value[x] of the first parameter called name.
-func paramValue(t *testing.T, res map[string]any, name string) any {
+func paramValue(t testing.TB, res map[string]any, name string) any {
 	t.Helper()
 	for _, p := range res["parameter"].([]any) {
 		pm := p.(map[string]any)
