@@ -32,6 +32,20 @@ type Coding struct {
 	System, Version, Code, Display string
 }
 
+// described is the coding as tx.fhir.org quotes it in a message:
+// system|version#code ('display').
+func (c Coding) described() string {
+	s := c.System
+	if c.Version != "" {
+		s += "|" + c.Version
+	}
+	s += "#" + c.Code
+	if c.Display != "" {
+		s += " ('" + c.Display + "')"
+	}
+	return s
+}
+
 // InputForm is how the client passed the code; it decides the expression
 // paths of the issues (code, Coding.code, CodeableConcept.coding[0].code).
 type InputForm int
@@ -236,7 +250,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 			sev, txType = "information", "this-code-not-in-vs"
 		}
 		o.add(sev, "code-invalid", txType, "None_of_the_provided_codes_are_in_the_value_set_one", prefix+"code",
-			"The provided code '%s#%s' was not found in the value set '%s'", c.System, c.Code, req.ValueSet)
+			"The provided code '%s' was not found in the value set '%s'", c.described(), req.ValueSet)
 	}
 	if c.System == "" {
 		o.add("error", "invalid", "invalid-data", "Coding_has_no_system__cannot_validate", prefix+"system",

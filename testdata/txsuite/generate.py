@@ -434,9 +434,11 @@ exp('cs-supplement-good', 'a code of a supplementary code system, with its displ
 # ---------------- ValueSet $validate-code ----------------
 exp('vs-code-good', 'E0114 is in the THO all-HCPCS value set', good('E0114', L25))
 exp('vs-code-good-fhir-vs', 'the implicit value set system?fhir_vs, with the short description of a modifier', good('LT', L25))
-def vs_bad_code(code, ver, vs, expr='code', extra_iss=()):
-    return vc(False, code=code, version=ver, message=not_in_vs(S, code, vs) + '; ' + unknown_code(code, ver),
-        iss=[issue('error', 'code-invalid', 'not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', not_in_vs(S, code, vs), expr),
+def vs_bad_code(code, ver, vs, expr='code', extra_iss=(), coding_version=None):
+    # tx.fhir.org quotes a coding's own version in the not-in-vs text: system|version#code
+    sysv = S + '|' + coding_version if coding_version else S
+    return vc(False, code=code, version=ver, message=not_in_vs(sysv, code, vs) + '; ' + unknown_code(code, ver),
+        iss=[issue('error', 'code-invalid', 'not-in-vs', 'None_of_the_provided_codes_are_in_the_value_set_one', not_in_vs(sysv, code, vs), expr),
              issue('error', 'code-invalid', 'invalid-code', 'Unknown_Code_in_Version', unknown_code(code, ver), expr)] + list(extra_iss))
 exp('vs-code-bad-code', 'an unknown code: not-in-vs and invalid-code errors', vs_bad_code('E0114X', L25, THO))
 exp('vs-code-lowercase', 'j1100 is not J1100', vs_bad_code('j1100', L25, THO, extra_iss=[case_hint('j1100', 'J1100', 'code')]))
@@ -460,7 +462,7 @@ exp('vs-code-systemVersion-unknown', 'systemVersion 2024-13 does not exist', vc(
     extra=[{'name': 'x-caused-by-unknown-system', 'valueCanonical': S + '|2024-13'}]))
 exp('vs-code-system-version-canonical', 'system-version=url|2023-01 (tx ecosystem parameter) selects the release', good('A4561', L23))
 exp('vs-coding-force-system-version', 'force-system-version overrides the version in the coding', good('A4561', L23))
-exp('vs-coding-version-in-coding', "the coding's own version 2023-01 applies: A2019 is not in it", vs_bad_code('A2019', L23, FVS, expr='Coding.code'))
+exp('vs-coding-version-in-coding', "the coding's own version 2023-01 applies: A2019 is not in it", vs_bad_code('A2019', L23, FVS, expr='Coding.code', coding_version=L23))
 exp('vs-code-date', 'date=2024-01-15 selects the release in effect then (2023-01), where A9155 is active', good('A9155', L23))
 exp('vs-coding-good', 'coding with the short description as display', good('G0124', L25))
 exp('vs-coding-alias-https', 'coding with the https system alias', good('G0124', L25, iss=[alias_info(SHTTPS, 'Coding.system')]))
