@@ -186,7 +186,7 @@ func (t *terms) useSupplements(canonicals []string) error {
 		url, version, _ := strings.Cut(canon, "|")
 		i := slices.IndexFunc(t.supplements, func(d *local.Definition) bool { return d.URL == url && (version == "" || d.Version == version) })
 		if i < 0 {
-			e := newRequestError(http.StatusNotFound, "not-found", "not-found", "useSupplement", "Required supplement not found: "+canon)
+			e := newRequestError(http.StatusNotFound, "not-found", "not-found", "", "Required supplement not found: "+canon)
 			e.issue.MessageID = "VALUESET_SUPPLEMENT_MISSING"
 			return e
 		}

@@ -251,7 +251,8 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	// together (terminology.versionFor); the value set is evaluated in that
 	// version, so that membership and validation agree. check-system-version
 	// is then reported per coding, not refused.
-	if def := ref.definition(t); def != nil && def.Compose != nil {
+	def := ref.definition(t)
+	if def != nil && def.Compose != nil {
 		in.req.Includes = includeVersions(def.Compose, in.req.Codings)
 		in.req.Rules = terminology.VersionRules{Force: opts.ForceVersion, Default: maps.Clone(opts.SystemVersion), Check: opts.CheckVersion}
 		for _, c := range in.req.Codings {
@@ -287,6 +288,14 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 			return nil
 		}
 		s.writeValidation(c, in, unknownSystemResult(in.req, unknown))
+		return nil
+	}
+	var missing *valueset.UnknownValueSetError
+	if errors.As(err, &missing) && def != nil && missing.Canonical != def.Canonical() && missing.Canonical != def.URL {
+		// The value set is known but imports one that is not: a "no" that
+		// says so, as tx.fhir.org answers (tests validation/*-bad-import).
+		s.writeValidation(c, in, &terminology.ValidateResult{Issues: []terminology.Issue{{Severity: "error", Code: "not-found",
+			TxType: "not-found", MessageID: "Unable_to_resolve_value_Set_", Text: missing.Error()}}})
 		return nil
 	}
 	if err != nil {
@@ -391,6 +400,9 @@ func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminolo
 	}
 	if r.Code != "" {
 		out.code("code", r.Code)
+	}
+	if r.NormalizedCode != "" {
+		out.code("normalized-code", r.NormalizedCode)
 	}
 	if r.System != "" {
 		out.uri("system", r.System)

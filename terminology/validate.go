@@ -90,6 +90,13 @@ type Membership interface {
 	Contains(system, version, code string) bool
 }
 
+// activeOnly reports whether the value set leaves inactive codes out
+// (compose.inactive=false or activeOnly), when the membership says.
+func (req *ValidateRequest) activeOnly() bool {
+	a, ok := req.Members.(interface{ ActiveOnly() bool })
+	return ok && a.ActiveOnly()
+}
+
 // inValueSet reports whether the request's value set holds the code; with
 // no value set (CodeSystem/$validate-code) every code is "in".
 func (req *ValidateRequest) inValueSet(system, code string) bool {
@@ -111,7 +118,10 @@ type ValidateResult struct {
 	// Status is the concept's status property when it is inactive (other
 	// than "inactive" itself) or deprecated.
 	Status string
-	Issues []Issue
+	// NormalizedCode is the code as a case-insensitive system spells it,
+	// when the client's spelling differs (normalized-code).
+	NormalizedCode string
+	Issues         []Issue
 	// CausedByUnknownSystem lists url|version canonicals that could not be
 	// resolved and caused the failure.
 	CausedByUnknownSystem []string
@@ -160,6 +170,7 @@ func (s *Snapshot) Validate(req ValidateRequest) *ValidateResult {
 		out.Result = !hasError(out.Issues)
 		out.UnknownSystems, out.CausedByUnknownSystem = nil, append(out.UnknownSystems, out.CausedByUnknownSystem...)
 		out.Code, out.System, out.Version, out.Display, out.Inactive, out.Status = firstValid.code, firstValid.system, firstValid.version, firstValid.display, firstValid.inactive, firstValid.status
+		out.NormalizedCode = firstValid.normalized
 		return out
 	}
 	if req.ValueSet != "" {
@@ -181,6 +192,7 @@ type codingOutcome struct {
 	inVS                           bool
 	code, system, version, display string
 	status                         string // the concept's status, when inactive or deprecated
+	normalized                     string // the code as the system spells it, when the client's differs in case
 	inactive                       *bool
 	issues                         []Issue
 	unknown                        []string // caused the failure
@@ -207,7 +219,7 @@ func (o *codingOutcome) valid() bool {
 
 func (o *codingOutcome) result() *ValidateResult {
 	return &ValidateResult{Result: o.valid(), Code: o.code, System: o.system, Version: o.version, Display: o.display,
-		Inactive: o.inactive, Status: o.status, Issues: o.issues, CausedByUnknownSystem: o.unknown, UnknownSystems: o.unknownInfo}
+		Inactive: o.inactive, Status: o.status, NormalizedCode: o.normalized, Issues: o.issues, CausedByUnknownSystem: o.unknown, UnknownSystems: o.unknownInfo}
 }
 
 func (o *codingOutcome) add(sev, code, txType, id, expr, format string, args ...any) {

@@ -33,10 +33,14 @@ func validateInSystem(o *codingOutcome, req ValidateRequest, c Coding, cs values
 		o.add("information", "business-rule", "code-rule", "CODE_CASE_DIFFERENCE", prefix+"code",
 			"The code '%s' differs from the correct code '%s' by case. Although the code system '%s' is case insensitive, implementers are strongly encouraged to use the correct case anyway",
 			c.Code, concept.Code, info.Canonical())
-		o.code = concept.Code
+		o.normalized = concept.Code
 	}
 	o.display = preferredDisplay(info, concept, workingLanguages(req.DisplayLanguage))
 	if !req.inValueSetVersion(info.URL, info.Version, concept.Code) {
+		if concept.Inactive && req.activeOnly() {
+			o.add("error", "business-rule", "code-rule", "STATUS_CODE_WARNING_CODE", prefix+"code",
+				"The concept '%s' is valid but is not active", concept.Code)
+		}
 		notInVS()
 	}
 	inactive := concept.Inactive

@@ -137,7 +137,7 @@ func TestCompileErrors(t *testing.T) {
 		{"no property", &Compose{Include: dme(Filter{"", OpEqual, "A100"})}, ErrInvalid,
 			"ValueSet.compose.include[0].filter[0].property", nil},
 		{"empty value", &Compose{Include: dme(Filter{"code", OpEqual, ""})}, ErrInvalid,
-			"ValueSet.compose.include[0].filter[0].value", []string{"no value"}},
+			"ValueSet.compose.include[0].filter[0]", []string{"filter with property = code, op = = has no value"}},
 		{"regex that does not compile", &Compose{Include: dme(Filter{"code", OpRegex, "A(("})}, ErrInvalid,
 			"ValueSet.compose.include[0].filter[0].value", []string{"A((", "does not compile"}},
 		{"operator the property does not support", &Compose{Include: dme(Filter{"note", OpIn, "gel"})}, ErrInvalid,

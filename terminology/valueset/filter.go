@@ -20,7 +20,12 @@ func compileFilter(cs CodeSystem, f Filter, path string) (Predicate, error) {
 		return nil, invalidf(path+".op", "The filter operator '%s' is not a FHIR filter operator (=, is-a, descendent-of, is-not-a, regex, in, not-in, generalizes, child-of, descendent-leaf, exists)", f.Op)
 	}
 	if f.Value == "" {
-		return nil, invalidf(path+".value", "The filter '%s %s' has no value", f.Property, f.Op)
+		system := ""
+		if cs != nil {
+			system = cs.Info().URL
+		}
+		return nil, &Error{Kind: ErrInvalid, Path: path, Code: "invalid", TxType: "vs-invalid", MessageID: "UNABLE_TO_HANDLE_SYSTEM_FILTER_WITH_NO_VALUE",
+			Text: fmt.Sprintf("The system %s filter with property = %s, op = %s has no value", system, f.Property, f.Op)}
 	}
 	if fl, ok := cs.(Filterer); ok {
 		p, err := fl.Filter(f)

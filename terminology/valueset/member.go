@@ -257,3 +257,7 @@ func (c *Compiled) UnknownCodes() []Coding {
 	}
 	return out
 }
+
+// ActiveOnly reports whether the value set leaves inactive concepts out:
+// compose.inactive=false, or the request's activeOnly.
+func (c *Compiled) ActiveOnly() bool { return c.activeOnly }
