@@ -197,3 +197,24 @@ func TestTerminologyCapabilitiesVersions(t *testing.T) {
 	}
 	require.Equal(t, []string{"http://example.org/fhir/ig/CodeSystem/local"}, others, "the code tables, then the loaded code systems")
 }
+
+// TestUnknownOperation: an operation the server does not have is a 404
+// whose issue code is not-supported, as the HL7 tests expect (issue 8 §4);
+// an unknown resource stays not-found.
+func TestUnknownOperation(t *testing.T) {
+	for _, tc := range []struct{ method, path, code string }{
+		{http.MethodGet, "/fhir/ValueSet/$batch-validate-code", "not-supported"},
+		{http.MethodPost, "/fhir/ConceptMap/$translate", "not-supported"},
+		{http.MethodGet, "/fhir/CodeSystem/$subsumes", "not-supported"},
+		{http.MethodGet, "/fhir/CodeSystem/hcpcs-2025-10/$subsumes", "not-supported"},
+		{http.MethodGet, "/fhir/Patient/1", "not-found"},
+	} {
+		rec := doRequest(t, tc.method, tc.path, "", nil)
+		require.Equal(t, http.StatusNotFound, rec.Code, "%s %s: %s", tc.method, tc.path, rec.Body.String())
+		var oo struct {
+			Issue []struct{ Code string } `json:"issue"`
+		}
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &oo))
+		require.Equal(t, tc.code, oo.Issue[0].Code, "%s %s", tc.method, tc.path)
+	}
+}

@@ -33,6 +33,12 @@ func notFound(txType, text string) error {
 	return newRequestError(http.StatusNotFound, "not-found", txType, "", text)
 }
 
+// unknownOperation: 404 for an operation this server does not have; the
+// issue code is not-supported, as the HL7 tests expect (issue 8 §4).
+func unknownOperation(text string) error {
+	return newRequestError(http.StatusNotFound, "not-supported", "", "", text)
+}
+
 // notSupported: 422 for a well-formed request asking for something we do not do.
 func notSupported(expr, text string) error {
 	return newRequestError(http.StatusUnprocessableEntity, "not-supported", "", expr, text)

@@ -25,7 +25,7 @@ func (s *Server) codeSystemOrOp(c *gin.Context) error {
 		return s.validateCodeSystem(c, nil)
 	}
 	if strings.HasPrefix(id, "$") {
-		return notFound("not-found", fmt.Sprintf("Operation %s is not supported on CodeSystem; supported: $lookup, $validate-code.", id))
+		return unknownOperation(fmt.Sprintf("Operation %s is not supported on CodeSystem; supported: $lookup, $validate-code.", id))
 	}
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		return newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "", "CodeSystem resources are read-only.")
@@ -50,7 +50,7 @@ func (s *Server) codeSystemInstanceOp(c *gin.Context) error {
 	case "$validate-code":
 		return s.validateCodeSystem(c, cs)
 	}
-	return notFound("not-found", fmt.Sprintf("Operation %s is not supported on CodeSystem/%s; supported: $lookup, $validate-code.", c.Param("op"), cs.id))
+	return unknownOperation(fmt.Sprintf("Operation %s is not supported on CodeSystem/%s; supported: $lookup, $validate-code.", c.Param("op"), cs.id))
 }
 
 func (s *Server) findCodeSystem(snap *terminology.Snapshot, id string) (*codeSystemResource, error) {

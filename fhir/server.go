@@ -127,7 +127,12 @@ func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	e.Use(middleware...)
 	s.Register(e)
 	e.NoRoute(func(c *gin.Context) {
-		s.fail(c, notFound("not-found", fmt.Sprintf("There is no resource or operation at %s %s.", c.Request.Method, c.Request.URL.Path)))
+		text := fmt.Sprintf("There is no resource or operation at %s %s.", c.Request.Method, c.Request.URL.Path)
+		if strings.Contains(c.Request.URL.Path, "/$") {
+			s.fail(c, unknownOperation(text))
+		} else {
+			s.fail(c, notFound("not-found", text))
+		}
 	})
 	e.NoMethod(func(c *gin.Context) {
 		s.fail(c, newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "",

@@ -22,7 +22,7 @@ func (s *Server) valueSetOrOp(c *gin.Context) error {
 		return s.expand(c, nil)
 	default:
 		if strings.HasPrefix(id, "$") {
-			return notFound("not-found", fmt.Sprintf("Operation %s is not supported on ValueSet; supported: %s.", id, valueSetOps))
+			return unknownOperation(fmt.Sprintf("Operation %s is not supported on ValueSet; supported: %s.", id, valueSetOps))
 		}
 	}
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
@@ -69,7 +69,7 @@ func (s *Server) valueSetInstanceOp(c *gin.Context) error {
 	case "$expand":
 		return s.expand(c, vs)
 	default:
-		return notFound("not-found", fmt.Sprintf("Operation %s is not supported on ValueSet; supported: %s.", op, valueSetOps))
+		return unknownOperation(fmt.Sprintf("Operation %s is not supported on ValueSet; supported: %s.", op, valueSetOps))
 	}
 }
 
