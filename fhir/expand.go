@@ -211,6 +211,7 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 	if err != nil {
 		return err
 	}
+	in.echo = usedVersionRules(in.echo, compiled)
 	in.req.Exclude = func(m *valueset.Member) bool {
 		v, ok := in.excludeSystems[m.System.URL]
 		return ok && (v == "" || v == m.System.Version)
@@ -339,4 +340,40 @@ func deref[T any](p *T) any {
 		return ""
 	}
 	return *p
+}
+
+// usedVersionRules keeps, of the echoed version parameters, those that
+// decided a version: system-version and check-system-version for a
+// system the compose includes without a version, force-system-version for
+// a system the expansion uses. tx.fhir.org echoes only those
+// (FHIRsmith tx/workers/worker.js, determineVersionBase foundParameters).
+func usedVersionRules(echo []expansionParamJSON, compiled *valueset.Compiled) []expansionParamJSON {
+	versionless := map[string]bool{}
+	if c := compiled.ValueSet.Compose; c != nil {
+		for _, in := range c.Include {
+			if in.Version == "" {
+				versionless[in.System] = true
+			}
+		}
+	}
+	used := map[string]bool{}
+	for _, info := range compiled.Systems {
+		used[info.URL] = true
+	}
+	out := echo[:0:0]
+	for _, e := range echo {
+		url, _, _ := strings.Cut(deref(e.ValueUri).(string), "|")
+		switch e.Name {
+		case "system-version", "check-system-version":
+			if !versionless[url] {
+				continue
+			}
+		case "force-system-version":
+			if !used[url] {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out
 }

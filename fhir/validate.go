@@ -287,6 +287,15 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 			s.writeValidation(c, in, snap.Validate(in.req))
 			return nil
 		}
+		for _, cd := range in.req.Codings {
+			if unknown.Version != "" && cd.System == unknown.URL && !terminology.IsHCPCSSystem(cd.System) {
+				// The include names a version that does not exist: the
+				// coding is judged against it, which says so in the
+				// version suite's words.
+				s.writeValidation(c, in, snap.Validate(in.req))
+				return nil
+			}
+		}
 		s.writeValidation(c, in, unknownSystemResult(in.req, unknown))
 		return nil
 	}
@@ -362,7 +371,7 @@ func unknownSystemResult(req terminology.ValidateRequest, e *valueset.UnknownSys
 	}
 	r := &terminology.ValidateResult{Issues: []terminology.Issue{{Severity: "error", Code: "not-found", TxType: "not-found", MessageID: id, Text: text}},
 		CausedByUnknownSystem: []string{e.Canonical()}}
-	if len(req.Codings) == 1 {
+	if len(req.Codings) == 1 && req.Form != terminology.FormCodeableConcept {
 		r.Code, r.System = req.Codings[0].Code, req.Codings[0].System
 	}
 	return r

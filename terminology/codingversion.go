@@ -1,8 +1,6 @@
 package terminology
 
 import (
-	"strings"
-
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
@@ -35,16 +33,11 @@ func (r VersionRules) base(system, include string) string {
 	return r.Check[system]
 }
 
-// moreDetailed reports whether version b narrows version a: 1.0.0 narrows
-// 1.0 and 1.x.
+// moreDetailed reports whether version b narrows the pattern a: 1.0.0
+// narrows 1.x. A plain version narrows nothing: 1.0.0 is not version 1
+// (tests version/*-vs1wb).
 func moreDetailed(a, b string) bool {
-	if a == "" || a == b {
-		return false
-	}
-	if valueset.IsVersionPattern(a) {
-		return valueset.VersionMatches(a, b)
-	}
-	return strings.HasPrefix(b, a+".")
+	return a != "" && a != b && valueset.IsVersionPattern(a) && valueset.VersionMatches(a, b)
 }
 
 // versionFor decides the version of c.System the coding is checked in,

@@ -296,7 +296,10 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 			o.inVS = validateInSystem(o, req, c, cs, prefix, notInVS) && !reported
 			return o
 		case errors.As(err, &unknown) && unknown.Version != "" && len(unknown.Valid) > 0:
-			o.version = version
+			o.version = c.Version // the coding's own, not one its value set named
+			if o.version == "" {
+				o.version = req.Version
+			}
 			o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM_VERSION", prefix+"system",
 				"A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be validated. Valid versions: %s",
 				c.System, version, OrList(unknown.Valid))
