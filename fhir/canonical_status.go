@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"github.com/hcpcs-server/hcpcs-server/terminology"
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
@@ -74,6 +75,41 @@ func statusWarnings(compiled *valueset.Compiled) []expansionParamJSON {
 				add("warning-draft", r.canonical)
 			}
 		}
+	}
+	return out
+}
+
+// statusIssues are the information issues of a validation about the
+// value set and the code systems it drew on: deprecated, withdrawn or
+// retired ones, and experimental or draft code systems that a value set
+// which is neither refers to (FHIRsmith tx/workers/validate.js,
+// checkCanonicalStatusFull; tests deprecated/*-validate).
+func statusIssues(compiled *valueset.Compiled) []terminology.Issue {
+	vs := compiled.ValueSet
+	vsExperimental := vs.Experimental != nil && *vs.Experimental
+	var out []terminology.Issue
+	note := func(id, what, rtype, canonical string) {
+		out = append(out, terminology.Issue{Severity: "information", Code: "business-rule", TxType: "status-check", MessageID: id,
+			Text: "Reference to " + what + " " + rtype + " " + canonical})
+	}
+	check := func(rtype, canonical, status, standards string, experimental, isSource bool) {
+		switch {
+		case standards == "deprecated":
+			note("MSG_DEPRECATED", "deprecated", rtype, canonical)
+		case standards == "withdrawn":
+			note("MSG_WITHDRAWN", "withdrawn", rtype, canonical)
+		case status == "retired":
+			note("MSG_RETIRED", "retired", rtype, canonical)
+		case isSource:
+		case experimental && !vsExperimental:
+			note("MSG_EXPERIMENTAL", "experimental", rtype, canonical)
+		case (status == "draft" || standards == "draft") && vs.Status != "draft" && vs.StandardsStatus != "draft":
+			note("MSG_DRAFT_SRC_STATUS", "draft", rtype, canonical)
+		}
+	}
+	check("ValueSet", vs.Canonical(), vs.Status, vs.StandardsStatus, vsExperimental, true)
+	for _, info := range compiled.Systems {
+		check("CodeSystem", info.Canonical(), info.Status, info.StandardsStatus, info.Experimental, false)
 	}
 	return out
 }

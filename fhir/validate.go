@@ -312,7 +312,9 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	}
 	in.req.Members = compiled
 	in.req.ValueSet = compiled.ValueSet.Canonical()
-	s.writeValidation(c, in, snap.Validate(in.req))
+	res := snap.Validate(in.req)
+	res.Issues = append(res.Issues, statusIssues(compiled)...)
+	s.writeValidation(c, in, res)
 	return nil
 }
 

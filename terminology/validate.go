@@ -265,6 +265,19 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 			"The provided code '%s' was not found in the value set '%s'", c.described(), req.ValueSet)
 	}
 	if c.System == "" {
+		if req.ValueSet != "" {
+			// Against a value set: not in it, and a warning that says why
+			// (tests validation/simple-coding-no-system).
+			notInVS()
+			codingPath := strings.TrimSuffix(prefix, ".")
+			if codingPath == "" {
+				codingPath = "code"
+			}
+			o.add("warning", "invalid", "invalid-data", "Coding_has_no_system__cannot_validate", codingPath,
+				"Coding has no system. A code with no system has no defined meaning, and it cannot be validated. A system should be provided")
+			o.issues[len(o.issues)-1].InMessage = true
+			return o
+		}
 		o.add("error", "invalid", "invalid-data", "Coding_has_no_system__cannot_validate", prefix+"system",
 			"A code with no system has no defined meaning, and it cannot be validated. A system should be provided")
 		return o
@@ -308,6 +321,15 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		}
 	}
 	if !IsHCPCSSystem(c.System) {
+		if !strings.Contains(c.System, ":") { // Location1: a local reference, not a URI
+			notInVS()
+			o.add("error", "invalid", "invalid-data", "Terminology_TX_System_Relative", prefix+"system",
+				"Coding.system must be an absolute reference, not a local reference")
+			o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
+				"A definition for CodeSystem '%s' could not be found, so the code cannot be validated", c.System)
+			o.unknownInfo = append(o.unknownInfo, c.System)
+			return o
+		}
 		if req.ValueSet != "" {
 			// Not in the value set whatever the system holds: the unknown
 			// system did not cause the failure. tx.fhir.org words this case
