@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
 
@@ -56,6 +57,7 @@ type conceptIn struct {
 	Designation []designationJSON `json:"designation"`
 	Property    []map[string]any  `json:"property"`
 	Concept     []conceptIn       `json:"concept"`
+	Extension   []extensionIn     `json:"extension"`
 }
 
 var (
@@ -127,6 +129,11 @@ func ParseCodeSystem(b []byte, origin string) (*local.Definition, error) {
 					return nil, invalid(fmt.Sprintf("%s.property[%d]", where, j), "%s.property[%d]: %v", where, j, err)
 				}
 				cd.Properties = append(cd.Properties, pv)
+			}
+			// A concept's standards-status (deprecated, withdrawn) is its
+			// status when it has no status property of its own.
+			if st := standardsStatus(c.Extension); st != "" && !slices.ContainsFunc(cd.Properties, func(pv valueset.PropertyValue) bool { return pv.Code == "status" }) {
+				cd.Properties = append(cd.Properties, valueset.PropertyValue{Code: "status", Type: valueset.TypeCode, Value: st})
 			}
 			children, err := conv(c.Concept, where+".concept")
 			if err != nil {

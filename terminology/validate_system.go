@@ -14,12 +14,17 @@ func validateInSystem(o *codingOutcome, req ValidateRequest, c Coding, cs values
 	info := cs.Info()
 	o.system, o.version = info.URL, info.Version
 	concept, ok := cs.Concept(c.Code)
+	if !ok && (info.Content == "fragment" || info.Content == "example") {
+		// The resource says it is not all of the system: the code may be in
+		// another fragment, so it is not refused (FHIRsmith checkConceptSet).
+		o.add("warning", "code-invalid", "invalid-code", "UNKNOWN_CODE_IN_FRAGMENT", prefix+"code",
+			"Unknown Code '%s' in the CodeSystem '%s' version '%s' - note that the code system is labeled as a fragment, so the code may be valid in some other fragment",
+			c.Code, info.URL, info.Version)
+		return true
+	}
 	if !ok {
 		notInVS()
 		sev := "error"
-		if info.Content == "fragment" || info.Content == "example" {
-			sev = "warning" // the resource says it is not all of the system
-		}
 		if info.Version != "" {
 			o.add(sev, "code-invalid", "invalid-code", "Unknown_Code_in_Version", prefix+"code",
 				"Unknown code '%s' in the CodeSystem '%s' version '%s'", c.Code, info.URL, info.Version)
