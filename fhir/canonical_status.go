@@ -10,10 +10,15 @@ const extStandardsStatus = "http://hl7.org/fhir/StructureDefinition/structuredef
 // extensionIn is a resource extension as far as the parsers read one: a
 // code or string value.
 type extensionIn struct {
-	URL         string `json:"url"`
-	ValueCode   string `json:"valueCode,omitempty"`
-	ValueString string `json:"valueString,omitempty"`
+	URL            string `json:"url"`
+	ValueCode      string `json:"valueCode,omitempty"`
+	ValueString    string `json:"valueString,omitempty"`
+	ValueCanonical string `json:"valueCanonical,omitempty"`
 }
+
+// extValueSetSupplement names a supplement a value set's codes are to be
+// read with.
+const extValueSetSupplement = "http://hl7.org/fhir/StructureDefinition/valueset-supplement"
 
 // standardsStatus is the value of the standards-status extension, or "".
 func standardsStatus(exts []extensionIn) string {

@@ -197,6 +197,9 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 	if err != nil {
 		return err
 	}
+	if err := t.useValueSetSupplements(ref); err != nil {
+		return err
+	}
 	opts, err := evalOptions(p)
 	if err != nil {
 		return err

@@ -183,6 +183,9 @@ func (t *terms) useSupplements(canonicals []string) error {
 	}
 	var chosen []*local.Definition
 	for _, canon := range canonicals {
+		if slices.ContainsFunc(t.used, func(u string) bool { return u == canon || strings.HasPrefix(u, canon+"|") }) {
+			continue // applied already
+		}
 		url, version, _ := strings.Cut(canon, "|")
 		i := slices.IndexFunc(t.supplements, func(d *local.Definition) bool { return d.URL == url && (version == "" || d.Version == version) })
 		if i < 0 {
@@ -191,6 +194,9 @@ func (t *terms) useSupplements(canonicals []string) error {
 			return e
 		}
 		chosen = append(chosen, t.supplements[i])
+	}
+	if len(chosen) == 0 {
+		return nil
 	}
 	systems, err := supplemented(t.overlay, t.systems, chosen)
 	if err != nil {
@@ -244,4 +250,14 @@ func supplemented(o *valueset.Overlay, systems []valueset.CodeSystem, sups []*lo
 		}
 	}
 	return out, nil
+}
+
+// useValueSetSupplements applies the supplements the value set asks for
+// (valueset-supplement), as useSupplement would.
+func (t *terms) useValueSetSupplements(ref valueSetRef) error {
+	def := ref.definition(t)
+	if def == nil || len(def.Supplements) == 0 {
+		return nil
+	}
+	return t.useSupplements(def.Supplements)
 }

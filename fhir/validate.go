@@ -187,6 +187,9 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	if err != nil {
 		return err
 	}
+	if err := t.useValueSetSupplements(ref); err != nil {
+		return err
+	}
 	opts, err := evalOptions(p)
 	if err != nil {
 		return err

@@ -113,6 +113,7 @@ func ParseValueSet(b []byte, origin string) (*valueset.ValueSet, error) {
 	vs := &valueset.ValueSet{ID: in.ID, URL: in.URL, Version: in.Version, Name: in.Name, Title: in.Title, Status: in.Status,
 		Experimental: in.Experimental, Date: in.Date, Language: in.Language, Publisher: in.Publisher, Description: in.Description,
 		StandardsStatus: standardsStatus(in.Extension),
+		Supplements:     supplementsOf(in.Extension),
 		Source:          append([]byte(nil), bytes.TrimSpace(b)...), Origin: origin}
 	for i, raw := range in.Contained {
 		var head struct {
@@ -320,6 +321,17 @@ func expansionParameterDefaults(exts []composeExtensionJSON) []valueset.Paramete
 		}
 		if p.Name != "" && p.Value != "" {
 			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// supplementsOf lists the valueset-supplement extensions' canonicals.
+func supplementsOf(exts []extensionIn) []string {
+	var out []string
+	for _, e := range exts {
+		if e.URL == extValueSetSupplement && e.ValueCanonical != "" {
+			out = append(out, e.ValueCanonical)
 		}
 	}
 	return out

@@ -29,6 +29,9 @@ type ValueSet struct {
 	// Contained are the contained value sets, which the compose names
 	// as #id.
 	Contained []*ValueSet
+	// Supplements are the code system supplements the value set asks its
+	// codes to be read with (the valueset-supplement extension).
+	Supplements []string
 }
 
 // Canonical is url|version, or url when unversioned.
