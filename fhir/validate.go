@@ -299,6 +299,15 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 				return nil
 			}
 		}
+		named := slices.ContainsFunc(in.req.Codings, func(cd terminology.Coding) bool { return cd.System == unknown.URL })
+		if !named && def != nil {
+			// No coding is of the system the value set cannot resolve: each
+			// is judged on its own and is not in the value set (tests
+			// errors/errors-unknown-system2).
+			in.req.Members, in.req.ValueSet = noMembers{}, def.Canonical()
+			s.writeValidation(c, in, snap.Validate(in.req))
+			return nil
+		}
 		s.writeValidation(c, in, unknownSystemResult(in.req, unknown))
 		return nil
 	}
@@ -475,3 +484,9 @@ func includeVersions(c *valueset.Compose, codings []terminology.Coding) map[stri
 	}
 	return all
 }
+
+// noMembers is the membership of a value set that could not be evaluated:
+// it holds no code.
+type noMembers struct{}
+
+func (noMembers) Contains(string, string, string) bool { return false }

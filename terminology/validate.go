@@ -330,6 +330,14 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 			o.unknownInfo = append(o.unknownInfo, c.System)
 			return o
 		}
+		if req.Systems != nil {
+			if _, err := req.Systems.ValueSet(c.System); err == nil {
+				notInVS()
+				o.add("error", "invalid", "invalid-data", "Terminology_TX_System_ValueSet2", prefix+"system",
+					"The Coding references a value set, not a code system ('%s')", c.System)
+				return o
+			}
+		}
 		if req.ValueSet != "" {
 			// Not in the value set whatever the system holds: the unknown
 			// system did not cause the failure. tx.fhir.org words this case
