@@ -157,8 +157,10 @@ func (s *Snapshot) Validate(req ValidateRequest) *ValidateResult {
 	// tx/workers/validate.js checkCodeableConcept: result = ok && !errors).
 	out := &ValidateResult{}
 	var firstValid *codingOutcome
+	allUnknown := true // every coding failed for a system (version) nobody has
 	for i, c := range req.Codings {
 		one := s.validateCoding(req, c, prefixFor(FormCodeableConcept, i))
+		allUnknown = allUnknown && len(one.unknown) > 0
 		out.Issues = append(out.Issues, one.issues...)
 		out.CausedByUnknownSystem = append(out.CausedByUnknownSystem, one.unknown...)
 		out.UnknownSystems = append(out.UnknownSystems, one.unknownInfo...)
@@ -173,7 +175,7 @@ func (s *Snapshot) Validate(req ValidateRequest) *ValidateResult {
 		out.NormalizedCode = firstValid.normalized
 		return out
 	}
-	if req.ValueSet != "" {
+	if req.ValueSet != "" && !allUnknown { // membership is unknown, not refused
 		out.Issues = append([]Issue{{
 			Severity: "error", Code: "code-invalid", TxType: "not-in-vs", MessageID: "TX_GENERAL_CC_ERROR_MESSAGE",
 			Text: fmt.Sprintf("No valid coding was found for the value set '%s'", req.ValueSet),
@@ -344,8 +346,13 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 			// without quotes (tests validation/simple-coding-bad-system,
 			// errors/errors-unknown-system2).
 			notInVS()
-			o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
-				"A definition for CodeSystem %s could not be found, so the code cannot be validated", c.System)
+			if c.Version != "" {
+				o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM_VERSION_NONE", prefix+"system",
+					"A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be validated. No versions of this code system are known", c.System, c.Version)
+			} else {
+				o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
+					"A definition for CodeSystem %s could not be found, so the code cannot be validated", c.System)
+			}
 			o.unknownInfo = append(o.unknownInfo, c.System)
 		} else {
 			o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
