@@ -109,7 +109,7 @@ func statusIssues(compiled *valueset.Compiled) []terminology.Issue {
 		case experimental && !vsExperimental:
 			note("MSG_EXPERIMENTAL", "experimental", rtype, canonical)
 		case (status == "draft" || standards == "draft") && vs.Status != "draft" && vs.StandardsStatus != "draft":
-			note("MSG_DRAFT_SRC_STATUS", "draft", rtype, canonical)
+			note("MSG_DRAFT", "draft", rtype, canonical)
 		}
 	}
 	check("ValueSet", vs.Canonical(), vs.Status, vs.StandardsStatus, vsExperimental, true)

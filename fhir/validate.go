@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -86,6 +87,10 @@ func readCodings(p *opParams, defaultSystem string, systemParam string) (validat
 	return in, nil
 }
 
+// languageList is a displayLanguage: language tags or *, with q values,
+// comma-separated; empty is none.
+var languageList = regexp.MustCompile(`^$|^\s*([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*|\*)(\s*;\s*q\s*=\s*[0-9.]+)?(\s*,\s*([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*|\*)(\s*;\s*q\s*=\s*[0-9.]+)?)*\s*$`)
+
 // readValidateOptions reads the inputs that tune validation.
 func readValidateOptions(p *opParams, in *validateInputs) error {
 	var err error
@@ -95,14 +100,21 @@ func readValidateOptions(p *opParams, in *validateInputs) error {
 	if in.req.LenientDisplay, err = p.boolean("lenient-display-validation"); err != nil {
 		return err
 	}
-	if _, err = p.boolean("abstract"); err != nil { // HCPCS has no abstract codes
+	abstract, err := p.boolean("abstract")
+	if err != nil {
 		return err
 	}
+	in.req.NoAbstract = p.has("abstract") && !abstract
 	if _, err = p.boolean("activeOnly"); err != nil {
 		return err
 	}
 	if in.req.DisplayLanguage, _, err = p.nonEmptyText("displayLanguage", codeTypes); err != nil {
 		return err
+	}
+	if !languageList.MatchString(in.req.DisplayLanguage) {
+		e := newRequestError(http.StatusBadRequest, "processing", "invalid-display", "", fmt.Sprintf("Invalid displayLanguage: '%s'", in.req.DisplayLanguage))
+		e.issue.MessageID = "INVALID_DISPLAY_NAME"
+		return e
 	}
 	return nil
 }
@@ -240,6 +252,15 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	}
 	if in.req.DisplayLanguage == "" { // the displays are in the client's languages
 		in.req.DisplayLanguage = c.GetHeader("Accept-Language")
+	}
+	if def := ref.definition(t); in.req.DisplayLanguage == "" && def != nil {
+		// else in the value set's: its displayLanguage expansion
+		// parameter, or its own language (FHIRsmith seeValueSet)
+		if l, ok := def.Compose.Parameter("displayLanguage"); ok {
+			in.req.DisplayLanguage = l
+		} else {
+			in.req.DisplayLanguage = def.Language
+		}
 	}
 	// The compose is evaluated on the HCPCS release the code is validated
 	// in, so that a code of an older release is judged by that release.

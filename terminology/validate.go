@@ -66,6 +66,9 @@ type ValidateRequest struct {
 	Date            time.Time
 	LenientDisplay  bool
 	DisplayLanguage string
+	// NoAbstract: the request says abstract=false, so an abstract
+	// (notSelectable) concept is not a valid code here.
+	NoAbstract bool
 	// ValueSet is the canonical (url|version) of the value set validated
 	// against, or "" for CodeSystem/$validate-code.
 	ValueSet string

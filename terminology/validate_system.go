@@ -41,6 +41,11 @@ func validateInSystem(o *codingOutcome, req ValidateRequest, c Coding, cs values
 		o.normalized = concept.Code
 	}
 	o.display = preferredDisplay(info, concept, workingLanguages(req.DisplayLanguage))
+	if concept.Abstract && req.NoAbstract {
+		o.add("error", "business-rule", "code-rule", "ABSTRACT_CODE_NOT_ALLOWED", prefix+"code",
+			"Code '%s#%s' is abstract, and not allowed in this context", info.URL, concept.Code)
+		notInVS()
+	}
 	if !req.inValueSetVersion(info.URL, info.Version, concept.Code) {
 		if concept.Inactive && req.activeOnly() {
 			o.add("error", "business-rule", "code-rule", "STATUS_CODE_WARNING_CODE", prefix+"code",
