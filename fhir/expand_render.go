@@ -21,6 +21,10 @@ const (
 func renderExpansion(snap *terminology.Snapshot, compiled *valueset.Compiled, exp *valueset.Expansion, in *expandInputs) expandedValueSetJSON {
 	vs := compiled.ValueSet
 	out := expandedValueSetJSON{valueSetJSON: valueSetHeader(vs)}
+	// An expansion carries the value set's identity, not its narrative:
+	// tx.fhir.org leaves description out (tests tho/act-exclusion,
+	// deprecated/vs-deprecation).
+	out.Description = ""
 	x := &out.Expansion
 	x.Identifier = expansionIdentifier(snap, vs, in)
 	x.Timestamp = snap.LoadedAt().Format(time.RFC3339)
