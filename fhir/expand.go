@@ -139,7 +139,8 @@ func evalOptions(p *opParams) (valueset.Options, error) {
 		return opts, err
 	}
 	for name, into := range map[string]*map[string]string{"system-version": &opts.SystemVersion,
-		"force-system-version": &opts.ForceVersion, "check-system-version": &opts.CheckVersion} {
+		"force-system-version": &opts.ForceVersion, "check-system-version": &opts.CheckVersion,
+		"default-valueset-version": &opts.ValueSetVersion} {
 		if *into, err = canonicalVersions(p, name); err != nil {
 			return opts, err
 		}

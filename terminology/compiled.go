@@ -55,7 +55,7 @@ func (s *Snapshot) CompileValueSet(canonical string, opts valueset.Options) (*va
 
 // optionsKey spells the options unambiguously.
 func optionsKey(o valueset.Options) string {
-	if o.Date.IsZero() && !o.ActiveOnly && len(o.SystemVersion)+len(o.ForceVersion)+len(o.CheckVersion) == 0 {
+	if o.Date.IsZero() && !o.ActiveOnly && len(o.SystemVersion)+len(o.ForceVersion)+len(o.CheckVersion)+len(o.ValueSetVersion) == 0 {
 		return "" // the common case, without an allocation
 	}
 	var b strings.Builder
@@ -63,7 +63,7 @@ func optionsKey(o valueset.Options) string {
 		b.WriteString(o.Date.UTC().Format("2006-01-02T15:04:05.999999999"))
 	}
 	fmt.Fprintf(&b, "\x00%t", o.ActiveOnly)
-	for _, m := range []map[string]string{o.SystemVersion, o.ForceVersion, o.CheckVersion} {
+	for _, m := range []map[string]string{o.SystemVersion, o.ForceVersion, o.CheckVersion, o.ValueSetVersion} {
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)

@@ -39,6 +39,9 @@ type Options struct {
 	// names (force-system-version); CheckVersion is the version a compose
 	// must name or resolve to, else an error (check-system-version).
 	SystemVersion, ForceVersion, CheckVersion map[string]string
+	// ValueSetVersion is the version per value set URL that an import
+	// naming none takes (default-valueset-version).
+	ValueSetVersion map[string]string
 }
 
 // Compiled is a value set ready for membership questions and expansion.
@@ -170,11 +173,15 @@ func (out *Compiled) compileSet(s ConceptSet, path string, r Resolver, opts Opti
 		set.filtered = true
 	}
 	for _, canon := range s.ValueSets {
+		if v := opts.ValueSetVersion[canon]; v != "" && !strings.Contains(canon, "|") {
+			canon += "|" + v
+		}
 		vs, err := r.ValueSet(canon)
 		if err != nil {
 			return nil, err
 		}
-		sub, err := compile(vs, r, Options{Date: opts.Date, SystemVersion: opts.SystemVersion, ForceVersion: opts.ForceVersion, CheckVersion: opts.CheckVersion}, stack)
+		sub, err := compile(vs, r, Options{Date: opts.Date, SystemVersion: opts.SystemVersion, ForceVersion: opts.ForceVersion,
+			CheckVersion: opts.CheckVersion, ValueSetVersion: opts.ValueSetVersion}, stack)
 		if err != nil {
 			return nil, err
 		}
