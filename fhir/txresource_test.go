@@ -225,3 +225,43 @@ func TestLoadedCodeSystem(t *testing.T) {
 	require.Equal(t, 200, rec.Code, rec.Body.String())
 	require.Equal(t, true, paramValue(t, decodeBody(t, rec.Body.Bytes()), "result"))
 }
+
+// TestValidateDisplayLanguage: the display is checked in the languages
+// asked for, by parameter or header; a displayLanguage that is not a
+// language list is a 400 naming it.
+func TestValidateDisplayLanguage(t *testing.T) {
+	cs := strings.Replace(fruitCodeSystem("1.0"), `"display":"Apple",`, `"display":"Apple","designation":[{"language":"de","value":"Apfel"}],`, 1)
+	body := func(display, lang string) string {
+		p := `{"name":"url","valueUri":"` + fruitURL + `"},{"name":"code","valueCode":"apple"},{"name":"display","valueString":"` + display + `"}`
+		if lang != "" {
+			p += `,{"name":"displayLanguage","valueCode":"` + lang + `"}`
+		}
+		return txParams(p, cs)
+	}
+	for _, tc := range []struct {
+		display, lang, header string
+		result                bool
+		shown                 string
+	}{
+		{"Apfel", "de", "", true, "Apfel"},
+		{"Apple", "de", "", false, "Apfel"},
+		{"Apfel", "", "de-CH, en;q=0.5", true, "Apfel"},
+		{"Apfel", "", "", true, "Apple"}, // no language asked: every display counts
+		{"Apple", "en", "", true, "Apple"},
+	} {
+		headers := map[string]string{}
+		if tc.header != "" {
+			headers["Accept-Language"] = tc.header
+		}
+		rec := doRequest(t, http.MethodPost, "/fhir/CodeSystem/$validate-code", body(tc.display, tc.lang), headers)
+		require.Equal(t, 200, rec.Code, rec.Body.String())
+		m := decodeBody(t, rec.Body.Bytes())
+		require.Equal(t, tc.result, paramValue(t, m, "result"), "%+v: %s", tc, rec.Body.String())
+		require.Equal(t, tc.shown, paramValue(t, m, "display"), "%+v", tc)
+	}
+	for _, bad := range []string{"-", "de,,en", "d e"} {
+		rec := doRequest(t, http.MethodPost, "/fhir/CodeSystem/$validate-code", body("Apple", bad), nil)
+		require.Equal(t, 400, rec.Code, "%q: %s", bad, rec.Body.String())
+		require.Equal(t, "Invalid displayLanguage: '"+bad+"'", outcomeText(t, rec.Body.Bytes()))
+	}
+}
