@@ -190,9 +190,6 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 	if err != nil {
 		return err
 	}
-	if err := t.useSupplements(p.texts("useSupplement")); err != nil {
-		return err
-	}
 	snap := t.snap
 	ref, err := requestValueSet(p, instance)
 	if err != nil {

@@ -46,9 +46,6 @@ func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
 	if err != nil {
 		return err
 	}
-	if err := t.useSupplements(p.texts("useSupplement")); err != nil {
-		return err
-	}
 	code, system, version, err := lookupTarget(p, cs)
 	if err != nil {
 		return err

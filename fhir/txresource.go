@@ -91,7 +91,7 @@ func (d *definitions) merged(later *definitions) *definitions {
 // requestTerms gathers what a request may use: the snapshot, the
 // definitions of its cache-id session (X-Cache-Id), and its own tx-resource
 // parameters, which an open session then keeps for the requests that
-// follow. Nothing of one request is visible to another, except through a
+// follow; with the supplements useSupplement names applied. Nothing of one request is visible to another, except through a
 // session the client named.
 func (s *Server) requestTerms(c *gin.Context, p *opParams) (*terms, error) {
 	t := &terms{snap: s.cfg.Data.Snapshot()}
@@ -105,14 +105,16 @@ func (s *Server) requestTerms(c *gin.Context, p *opParams) (*terms, error) {
 			return nil, err
 		}
 	}
-	if defs.empty() {
-		return t, nil
+	if !defs.empty() {
+		overlay, err := valueset.NewOverlay(t.snap.Resolver(), defs.systems, defs.valueSets)
+		if err != nil {
+			return nil, err
+		}
+		t.overlay, t.systems, t.valueSets, t.supplements = overlay, defs.systems, defs.valueSets, defs.supplements
 	}
-	overlay, err := valueset.NewOverlay(t.snap.Resolver(), defs.systems, defs.valueSets)
-	if err != nil {
+	if err := t.useSupplements(p.texts("useSupplement")); err != nil {
 		return nil, err
 	}
-	t.overlay, t.systems, t.valueSets, t.supplements = overlay, defs.systems, defs.valueSets, defs.supplements
 	return t, nil
 }
 

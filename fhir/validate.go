@@ -132,9 +132,6 @@ func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) erro
 	if err != nil {
 		return err
 	}
-	if err := t.useSupplements(p.texts("useSupplement")); err != nil {
-		return err
-	}
 	url, hasURL, err := p.nonEmptyText("url", uriTypes)
 	if err != nil {
 		return err
@@ -189,9 +186,6 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	}
 	t, err := s.requestTerms(c, p)
 	if err != nil {
-		return err
-	}
-	if err := t.useSupplements(p.texts("useSupplement")); err != nil {
 		return err
 	}
 	snap := t.snap
