@@ -352,6 +352,11 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 			if c.Version != "" {
 				o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM_VERSION_NONE", prefix+"system",
 					"A definition for CodeSystem '%s' version '%s' could not be found, so the code cannot be validated. No versions of this code system are known", c.System, c.Version)
+			} else if _, named := req.Includes[c.System]; named {
+				// the value set names the system: quoted, as tx.fhir.org
+				// words it then (test regex-bad/validate-regex-bad)
+				o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
+					"A definition for CodeSystem '%s' could not be found, so the code cannot be validated", c.System)
 			} else {
 				o.add("error", "not-found", "not-found", "UNKNOWN_CODESYSTEM", prefix+"system",
 					"A definition for CodeSystem %s could not be found, so the code cannot be validated", c.System)
