@@ -61,6 +61,8 @@ type Server struct {
 
 	sessionsOnce sync.Once
 	sessionStore *sessionStore
+	parsedOnce   sync.Once
+	parsed       *parsedTxResources
 }
 
 // NewServer builds the API.

@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -51,6 +52,17 @@ type definitions struct {
 	valueSets   []*valueset.ValueSet
 	supplements []*local.Definition
 	bytes       int // the JSON they were read from
+}
+
+func (d *definitions) add(p parsedTxResource) {
+	switch {
+	case p.system != nil:
+		d.systems = append(d.systems, p.system)
+	case p.supplement != nil:
+		d.supplements = append(d.supplements, p.supplement)
+	case p.valueSet != nil:
+		d.valueSets = append(d.valueSets, p.valueSet)
+	}
 }
 
 func (d *definitions) empty() bool {
@@ -139,6 +151,11 @@ func (s *Server) parseTxResources(resources []param) (*definitions, error) {
 			return nil, badRequest("tx-resource", fmt.Sprintf("Parameter %s must be a resource (CodeSystem or ValueSet).", where))
 		}
 		d.bytes += len(x.raw)
+		key := sha256.Sum256(x.raw)
+		if p, ok := s.parsedCache().get(key); ok {
+			d.add(p)
+			continue
+		}
 		var head struct {
 			ResourceType string `json:"resourceType"`
 		}
@@ -151,15 +168,15 @@ func (s *Server) parseTxResources(resources []param) (*definitions, error) {
 			if err != nil {
 				return nil, err
 			}
-			if def.Content == "supplement" {
-				d.supplements = append(d.supplements, def)
-				continue
+			p := parsedTxResource{supplement: def, size: len(x.raw)}
+			if def.Content != "supplement" {
+				p.supplement = nil
+				if p.system, err = local.New(def); err != nil {
+					return nil, err
+				}
 			}
-			cs, err := local.New(def)
-			if err != nil {
-				return nil, err
-			}
-			d.systems = append(d.systems, cs)
+			s.parsedCache().put(key, p)
+			d.add(p)
 		case "ValueSet":
 			vs, err := ParseValueSet(x.raw, "The "+where)
 			if err != nil {
@@ -168,7 +185,9 @@ func (s *Server) parseTxResources(resources []param) (*definitions, error) {
 			if vs.URL == "" {
 				return nil, badRequest("tx-resource", fmt.Sprintf("The ValueSet in %s has no url, so nothing can refer to it.", where))
 			}
-			d.valueSets = append(d.valueSets, vs)
+			p := parsedTxResource{valueSet: vs, size: len(x.raw)}
+			s.parsedCache().put(key, p)
+			d.add(p)
 		default:
 			return nil, badRequest("tx-resource", fmt.Sprintf("Parameter %s is a %s; tx-resource takes CodeSystem and ValueSet resources.", where, orDefault(head.ResourceType, "resource without resourceType")))
 		}
