@@ -228,7 +228,7 @@ func valueSetResourceJSON(vs *valueset.ValueSet) json.RawMessage {
 // valueSetHeader is the metadata of a value set, without compose.
 func valueSetHeader(vs *valueset.ValueSet) valueSetJSON {
 	return valueSetJSON{ResourceType: "ValueSet", ID: vs.ID, Language: vs.Language, URL: vs.URL, Version: vs.Version, Name: vs.Name, Title: vs.Title,
-		Status: cmpOr(vs.Status, "active"), Experimental: vs.Experimental, Date: vs.Date, Publisher: vs.Publisher, Description: vs.Description}
+		Status: cmpOr(vs.Status, "unknown"), Experimental: vs.Experimental, Date: vs.Date, Publisher: vs.Publisher, Description: vs.Description}
 }
 
 func composeOut(c *valueset.Compose) *composeJSON {

@@ -219,6 +219,11 @@ func resolveSystem(s ConceptSet, r Resolver, opts Options, date time.Time) (Code
 		version = v
 	} else if version == "" {
 		version = opts.SystemVersion[s.System]
+		if version == "" {
+			// the newest version check-system-version allows, as
+			// tx.fhir.org picks it (FHIRsmith determineVersionBase)
+			version = opts.CheckVersion[s.System]
+		}
 	} else if v := opts.SystemVersion[s.System]; IsVersionPattern(version) && VersionMatches(version, v) {
 		version = v // the request's version is one the pattern allows
 	}
