@@ -26,7 +26,9 @@
 // them parsed for the requests that carry its X-Cache-Id; bounded in
 // number, size and idle time. The response cache keys answers by the body,
 // so a definition never leaks into another request's answer, and does not
-// cache a session's answers at all.
+// cache a session's answers at all. txresource_cache.go keeps what
+// identical tx-resource bytes were built into, so that a client resending
+// the same definitions pays their parsing once.
 //
 // # Value sets
 //
