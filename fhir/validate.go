@@ -375,17 +375,6 @@ func inferSystem(t *terms, ref valueSetRef, opts valueset.Options, code string) 
 	return "", &terminology.ValidateResult{Code: code, Issues: []terminology.Issue{notIn, cannot}}
 }
 
-// hcpcsVersion is the HCPCS version a validation asks for: the first HCPCS
-// coding's own, else the request's.
-func hcpcsVersion(req terminology.ValidateRequest) string {
-	for _, c := range req.Codings {
-		if terminology.IsHCPCSSystem(c.System) && c.Version != "" {
-			return c.Version
-		}
-	}
-	return req.Version
-}
-
 // unknownSystemResult answers a validation against a value set that needs a
 // code system this server does not have: not an error of the request, but a
 // "no" caused by the unknown system.
@@ -404,25 +393,6 @@ func unknownSystemResult(req terminology.ValidateRequest, e *valueset.UnknownSys
 		r.Code, r.System = req.Codings[0].Code, req.Codings[0].System
 	}
 	return r
-}
-
-// systemVersion reads systemVersion, or the tx ecosystem's system-version
-// canonical (url|version) for HCPCS.
-func systemVersion(p *opParams) (string, error) {
-	v, ok, err := p.nonEmptyText("systemVersion", versionTypes)
-	if err != nil || ok {
-		return v, err
-	}
-	return canonicalVersion(p, "system-version")
-}
-
-func forcedVersion(p *opParams) (string, error) { return canonicalVersion(p, "force-system-version") }
-
-// canonicalVersion reads a repeatable url|version parameter and returns the
-// version given for HCPCS; versions for other systems are irrelevant here.
-func canonicalVersion(p *opParams, name string) (string, error) {
-	versions, err := canonicalVersions(p, name)
-	return versions[terminology.SystemURL], err
 }
 
 // writeValidation renders a validation result as Parameters; a negative
@@ -467,37 +437,6 @@ func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminolo
 		out.add(parameter{Name: "x-unknown-system", ValueCanonical: ptr(u)})
 	}
 	s.write(c, http.StatusOK, out.p)
-}
-
-// includeVersions maps each system a compose includes to the versions
-// its includes name ("" for one that names none). When some includes of a
-// system list the code being validated, only theirs count: the code is
-// judged by the include it is in.
-func includeVersions(c *valueset.Compose, codings []terminology.Coding) map[string][]string {
-	listing := func(in valueset.ConceptSet) bool {
-		for _, cd := range codings {
-			if cd.System == in.System && slices.ContainsFunc(in.Concepts, func(r valueset.ConceptReference) bool { return r.Code == cd.Code }) {
-				return true
-			}
-		}
-		return false
-	}
-	all, listed := map[string][]string{}, map[string][]string{}
-	for _, in := range c.Include {
-		if in.System == "" {
-			continue
-		}
-		if !slices.Contains(all[in.System], in.Version) {
-			all[in.System] = append(all[in.System], in.Version)
-		}
-		if listing(in) && !slices.Contains(listed[in.System], in.Version) {
-			listed[in.System] = append(listed[in.System], in.Version)
-		}
-	}
-	for system, versions := range listed {
-		all[system] = versions
-	}
-	return all
 }
 
 // noMembers is the membership of a value set that could not be evaluated:

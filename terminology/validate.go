@@ -442,69 +442,6 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 	return o
 }
 
-// checkDisplay compares the client's display with the valid ones of a
-// code of system: exact, else a whitespace-only or case-only difference,
-// else wrong, in the tx.fhir.org wording.
-func checkDisplay(o *codingOutcome, req ValidateRequest, c Coding, system string, valid []string, prefix string) {
-	defer o.inMessageFrom(len(o.issues))
-	for _, v := range valid {
-		if c.Display == v {
-			return
-		}
-	}
-	lang := req.DisplayLanguage
-	if lang == "" {
-		lang = "--"
-	}
-	sev := "error"
-	if req.LenientDisplay {
-		sev = "warning"
-	}
-	for _, v := range valid {
-		if normaliseSpace(c.Display) == normaliseSpace(v) {
-			o.add(sev, "invalid", "invalid-display", "Display_Name_WS_for__should_be_one_of__instead_of", prefix+"display",
-				"Wrong whitespace in Display Name '%s' for %s#%s. Valid display is '%s' (en) (for the language(s) '%s')",
-				c.Display, system, c.Code, v, lang)
-			return
-		}
-	}
-	for _, v := range valid {
-		if strings.EqualFold(normaliseSpace(c.Display), normaliseSpace(v)) {
-			o.add("warning", "invalid", "invalid-display", "HCPCS_DISPLAY_CASE", prefix+"display",
-				"Display Name '%s' for %s#%s differs only in case from the valid display '%s' (en)",
-				c.Display, system, c.Code, v)
-			return
-		}
-	}
-	if len(valid) == 1 {
-		o.add(sev, "invalid", "invalid-display", "Display_Name_for__should_be_one_of__instead_of", prefix+"display",
-			"Wrong Display Name '%s' for %s#%s. Valid display is '%s' (en) (for the language(s) '%s')",
-			c.Display, system, c.Code, valid[0], lang)
-		return
-	}
-	quoted := make([]string, len(valid))
-	for i, v := range valid {
-		quoted[i] = fmt.Sprintf("'%s' (en)", v)
-	}
-	o.add(sev, "invalid", "invalid-display", "Display_Name_for__should_be_one_of__instead_of", prefix+"display",
-		"Wrong Display Name '%s' for %s#%s. Valid display is one of %d choices: %s (for the language(s) '%s')",
-		c.Display, system, c.Code, len(valid), strings.Join(quoted, " or "), lang)
-}
-
-func normaliseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// OrList joins values the way the tx.fhir.org messages list them:
-// "a, b or c".
-func OrList(vs []string) string {
-	switch len(vs) {
-	case 0:
-		return ""
-	case 1:
-		return vs[0]
-	}
-	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
-}
-
 // validateSupplement checks a code of one of the supplementary code tables,
 // which are not versioned.
 func (s *Snapshot) validateSupplement(o *codingOutcome, req ValidateRequest, c Coding, t *CodeTable, prefix string, notInVS func()) (found bool) {
