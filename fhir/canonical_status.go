@@ -14,6 +14,7 @@ type extensionIn struct {
 	ValueCode      string `json:"valueCode,omitempty"`
 	ValueString    string `json:"valueString,omitempty"`
 	ValueCanonical string `json:"valueCanonical,omitempty"`
+	ValueBoolean   *bool  `json:"valueBoolean,omitempty"`
 }
 
 // extValueSetSupplement names a supplement a value set's codes are to be

@@ -58,6 +58,20 @@ type conceptRefJSON struct {
 	Code        string            `json:"code"`
 	Display     string            `json:"display,omitempty"`
 	Designation []designationJSON `json:"designation,omitempty"`
+	// Extension is read for the concept's status in the value set.
+	Extension []extensionIn `json:"extension,omitempty"`
+}
+
+const extValueSetDeprecated = "http://hl7.org/fhir/StructureDefinition/valueset-deprecated"
+
+// referenceStatus is the status a compose gives a listed concept.
+func referenceStatus(exts []extensionIn) string {
+	for _, e := range exts {
+		if e.URL == extValueSetDeprecated && (e.ValueCode == "true" || e.ValueBoolean != nil && *e.ValueBoolean) {
+			return "deprecated"
+		}
+	}
+	return standardsStatus(exts)
 }
 
 type filterJSON struct {
@@ -152,7 +166,7 @@ func conceptSets(in []conceptSetJSON) []valueset.ConceptSet {
 	for i, s := range in {
 		cs := valueset.ConceptSet{System: s.System, Version: s.Version, ValueSets: s.ValueSet}
 		for _, c := range s.Concept {
-			ref := valueset.ConceptReference{Code: c.Code, Display: c.Display}
+			ref := valueset.ConceptReference{Code: c.Code, Display: c.Display, Status: referenceStatus(c.Extension)}
 			for _, d := range c.Designation {
 				ref.Designations = append(ref.Designations, valueset.Designation{Language: d.Language, Use: engineCoding(d.Use), Value: d.Value})
 			}

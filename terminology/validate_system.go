@@ -75,6 +75,14 @@ func validateInSystem(o *codingOutcome, req ValidateRequest, c Coding, cs values
 			"The concept '%s' is deprecated and its use should be reviewed", concept.Code)
 		o.issues[len(o.issues)-1].InMessage = true
 	}
+	if l, ok := req.Members.(interface {
+		Lookup(system, version, code string) (*valueset.Member, bool)
+	}); ok {
+		if m, in := l.Lookup(info.URL, info.Version, concept.Code); in && m.Status == "deprecated" {
+			o.add("warning", "business-rule", "code-comment", "CONCEPT_DEPRECATED_IN_VALUESET", prefix+"code",
+				"The presence of the concept '%s' in the system '%s' in the value set %s is marked with a status of deprecated and its use should be reviewed", concept.Code, info.URL, req.ValueSet)
+		}
+	}
 	if c.Display != "" {
 		checkDisplayIn(o, req, c, info, concept, prefix)
 	}

@@ -13,6 +13,8 @@ type Member struct {
 	// Contains are the members nested under this one in a hierarchical
 	// expansion (ExpandRequest.Nested).
 	Contains []*Member
+	// Status is the status the compose gives a listed concept (deprecated).
+	Status string
 }
 
 // Lookup reports whether the value set contains the code of system (a
@@ -141,6 +143,7 @@ func (m *Member) withReference(ref *ConceptReference) {
 	if len(ref.Designations) > 0 {
 		m.Designations = ref.Designations
 	}
+	m.Status = ref.Status
 }
 
 // members yields the members of the value set in its stable order:

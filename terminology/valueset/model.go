@@ -89,6 +89,9 @@ type ConceptSet struct {
 type ConceptReference struct {
 	Code, Display string
 	Designations  []Designation
+	// Status is the concept's status in this value set (deprecated), from
+	// the valueset-deprecated or standards-status extension.
+	Status string
 }
 
 // Filter is a compose filter: property, operator and value.
