@@ -86,7 +86,7 @@ func statusWarnings(compiled *valueset.Compiled) []expansionParamJSON {
 }
 
 // statusIssues are the information issues of a validation about the
-// value set and the code systems it drew on: deprecated, withdrawn or
+// value set, the code systems and the value sets it drew on: deprecated, withdrawn or
 // retired ones, and experimental or draft code systems that a value set
 // which is neither refers to (FHIRsmith tx/workers/validate.js,
 // checkCanonicalStatusFull; tests deprecated/*-validate).
@@ -116,6 +116,9 @@ func statusIssues(compiled *valueset.Compiled) []terminology.Issue {
 	check("ValueSet", vs.Canonical(), vs.Status, vs.StandardsStatus, vsExperimental, true)
 	for _, info := range compiled.Systems {
 		check("CodeSystem", info.Canonical(), info.Status, info.StandardsStatus, info.Experimental, false)
+	}
+	for _, sub := range compiled.ImportedSets {
+		check("ValueSet", sub.Canonical(), sub.Status, sub.StandardsStatus, sub.Experimental != nil && *sub.Experimental, false)
 	}
 	return out
 }
