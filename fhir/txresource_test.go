@@ -265,3 +265,21 @@ func TestValidateDisplayLanguage(t *testing.T) {
 		require.Equal(t, "Invalid displayLanguage: '"+bad+"'", outcomeText(t, rec.Body.Bytes()))
 	}
 }
+
+// TestValidateInlineValueSetWithoutURL: a value set POSTed without a url
+// is still a value set: a code outside it is not valid, and messages name
+// it (unidentified), as tx.fhir.org does. (It once answered for the code
+// system alone.)
+func TestValidateInlineValueSetWithoutURL(t *testing.T) {
+	vs := `{"resourceType":"ValueSet","status":"active","compose":{"include":[{"system":"` + fruitURL + `","concept":[{"code":"quince"}]}]}}`
+	body := func(code string) string {
+		return txParams(`{"name":"valueSet","resource":`+vs+`},{"name":"coding","valueCoding":{"system":"`+fruitURL+`","code":"`+code+`"}}`, fruitCodeSystem("1.0"))
+	}
+	rec := doRequest(t, http.MethodPost, "/fhir/ValueSet/$validate-code", body("apple"), nil)
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	m := decodeBody(t, rec.Body.Bytes())
+	require.Equal(t, false, paramValue(t, m, "result"))
+	require.Equal(t, "The provided code '"+fruitURL+"#apple' was not found in the value set '(unidentified)'", paramValue(t, m, "message"))
+	rec = doRequest(t, http.MethodPost, "/fhir/ValueSet/$validate-code", body("quince"), nil)
+	require.Equal(t, true, paramValue(t, decodeBody(t, rec.Body.Bytes()), "result"), rec.Body.String())
+}

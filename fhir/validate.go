@@ -230,6 +230,9 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	}
 	in.req.Version = version
 	in.req.ValueSet = ref.name()
+	if in.req.ValueSet == "" {
+		in.req.ValueSet = unidentifiedValueSet
+	}
 	force, err := forcedVersion(p)
 	if err != nil {
 		return err
@@ -338,7 +341,7 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 		return err
 	}
 	in.req.Members = compiled
-	in.req.ValueSet = compiled.ValueSet.Canonical()
+	in.req.ValueSet = valueSetName(compiled.ValueSet)
 	res := snap.Validate(in.req)
 	res.Issues = append(res.Issues, statusIssues(compiled)...)
 	s.writeValidation(c, in, res)
@@ -444,3 +447,15 @@ func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminolo
 type noMembers struct{}
 
 func (noMembers) Contains(string, string, string) bool { return false }
+
+// unidentifiedValueSet names, in messages, an inline value set that has no
+// url, as tx.fhir.org does; an empty name would also read as "no value
+// set", and validation would answer for the code system alone.
+const unidentifiedValueSet = "(unidentified)"
+
+func valueSetName(vs *valueset.ValueSet) string {
+	if c := vs.Canonical(); c != "" {
+		return c
+	}
+	return unidentifiedValueSet
+}
