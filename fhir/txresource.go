@@ -273,6 +273,18 @@ func supplemented(o *valueset.Overlay, systems []valueset.CodeSystem, sups []*lo
 	return out, nil
 }
 
+// supplementURLs maps the request's supplements' URLs to their canonicals.
+func (t *terms) supplementURLs() map[string]string {
+	if len(t.supplements) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(t.supplements))
+	for _, d := range t.supplements {
+		out[d.URL] = canonicalOfDefinition(d)
+	}
+	return out
+}
+
 // useValueSetSupplements applies the supplements the value set asks for
 // (valueset-supplement), as useSupplement would.
 func (t *terms) useValueSetSupplements(ref valueSetRef) error {

@@ -283,3 +283,17 @@ func TestValidateInlineValueSetWithoutURL(t *testing.T) {
 	rec = doRequest(t, http.MethodPost, "/fhir/ValueSet/$validate-code", body("quince"), nil)
 	require.Equal(t, true, paramValue(t, decodeBody(t, rec.Body.Bytes()), "result"), rec.Body.String())
 }
+
+// TestValidateSupplementAsSystem: a coding may not name a supplement as
+// its system, even one the request brought.
+func TestValidateSupplementAsSystem(t *testing.T) {
+	const supURL = "http://example.org/fhir/CodeSystem/fruit-nl"
+	sup := `{"resourceType":"CodeSystem","url":"` + supURL + `","version":"2","status":"active","content":"supplement",
+	  "supplements":"` + fruitURL + `","concept":[{"code":"apple","designation":[{"language":"nl","value":"appel"}]}]}`
+	body := txParams(`{"name":"coding","valueCoding":{"system":"`+supURL+`","code":"apple"}}`, fruitCodeSystem("1.0"), sup)
+	rec := doRequest(t, http.MethodPost, "/fhir/CodeSystem/$validate-code", body, nil)
+	require.Equal(t, 200, rec.Code, rec.Body.String())
+	m := decodeBody(t, rec.Body.Bytes())
+	require.Equal(t, false, paramValue(t, m, "result"))
+	require.Equal(t, "CodeSystem "+supURL+"|2 is a supplement, so can't be used as a value in Coding.system", paramValue(t, m, "message"))
+}

@@ -168,7 +168,7 @@ func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) erro
 	if in.req.DisplayLanguage == "" { // the displays are in the client's languages
 		in.req.DisplayLanguage = c.GetHeader("Accept-Language")
 	}
-	in.req.Systems = t.resolver()
+	in.req.Systems, in.req.Supplements = t.resolver(), t.supplementURLs()
 	s.writeValidation(c, in, t.snap.Validate(in.req))
 	return nil
 }
@@ -298,7 +298,7 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 			opts.CheckVersion = check
 		}
 	}
-	in.req.Systems = t.resolver()
+	in.req.Systems, in.req.Supplements = t.resolver(), t.supplementURLs()
 	compiled, err := ref.compile(t, opts)
 	var unknown *valueset.UnknownSystemError
 	if errors.As(err, &unknown) {

@@ -85,6 +85,9 @@ type ValidateRequest struct {
 	// system is checked in (versionFor).
 	Includes map[string][]string
 	Rules    VersionRules
+	// Supplements maps the URL of each supplement the request brought to
+	// its canonical: a coding may not name one as its system.
+	Supplements map[string]string
 }
 
 // Membership says whether a value set holds a code of a system
@@ -289,6 +292,11 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 	}
 	if t, ok := s.SupplementByURL(c.System); ok {
 		o.inVS = s.validateSupplement(o, req, c, t, prefix, notInVS) && !reported
+		return o
+	}
+	if canon, ok := req.Supplements[c.System]; ok {
+		o.add("error", "invalid", "invalid-data", "CODESYSTEM_CS_NO_SUPPLEMENT", prefix+"system",
+			"CodeSystem %s is a supplement, so can't be used as a value in Coding.system", canon)
 		return o
 	}
 	if !IsHCPCSSystem(c.System) && req.Systems != nil {
