@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,10 +33,12 @@ const (
 
 // session is one client's set of definitions, parsed once.
 type session struct {
-	mu       sync.Mutex
-	defs     *definitions
-	sealed   bool // no definitions may be added after start
-	lastUsed time.Time
+	mu     sync.Mutex
+	defs   *definitions
+	sealed bool // no definitions may be added after start
+	// lastUsed is unix nanoseconds, atomic: the store's expiry reads it
+	// under the store's lock alone, so the two locks are never nested.
+	lastUsed atomic.Int64
 }
 
 // sessionStore holds the live sessions, bounded in number, idle time and
@@ -72,10 +75,7 @@ func (s *Server) sessions() *sessionStore {
 // expireLocked drops the sessions idle for too long.
 func (st *sessionStore) expireLocked(now time.Time) {
 	for id, ss := range st.m {
-		ss.mu.Lock()
-		idle := now.Sub(ss.lastUsed)
-		ss.mu.Unlock()
-		if idle > st.idle {
+		if now.Sub(time.Unix(0, ss.lastUsed.Load())) > st.idle {
 			delete(st.m, id)
 		}
 	}
@@ -99,7 +99,9 @@ func (st *sessionStore) start(defs *definitions, sealed bool) (string, error) {
 		return "", newRequestError(http.StatusTooManyRequests, "throttled", "", "",
 			fmt.Sprintf("This server already holds %d cache-id sessions, its limit (--max-sessions). End one with $cache-control?mode=end, or wait until one has been idle for %s.", st.max, st.idle))
 	}
-	st.m[id] = &session{defs: defs, sealed: sealed, lastUsed: now}
+	ss := &session{defs: defs, sealed: sealed}
+	ss.lastUsed.Store(now.UnixNano())
+	st.m[id] = ss
 	return id, nil
 }
 
@@ -120,19 +122,19 @@ func (st *sessionStore) use(id string, own *definitions) (*definitions, error) {
 	st.mu.Lock()
 	now := st.now()
 	ss, ok := st.m[id]
+	if ok && now.Sub(time.Unix(0, ss.lastUsed.Load())) > st.idle {
+		delete(st.m, id)
+		ok = false
+	}
+	if ok {
+		ss.lastUsed.Store(now.UnixNano())
+	}
 	st.mu.Unlock()
 	if !ok {
 		return nil, unknownSession(id)
 	}
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	if now.Sub(ss.lastUsed) > st.idle {
-		st.mu.Lock()
-		delete(st.m, id)
-		st.mu.Unlock()
-		return nil, unknownSession(id)
-	}
-	ss.lastUsed = now
 	all := ss.defs.merged(own)
 	if own.empty() || ss.sealed {
 		return all, nil

@@ -55,6 +55,14 @@ func TestSessionConcurrentUse(t *testing.T) {
 			_, err := st.use(id, own)
 			assert.NoError(t, err)
 		})
+		// Starting a session scans for idle ones while the others are in
+		// use: the store's and a session's locks must never be nested
+		// the other way round.
+		wg.Go(func() {
+			if other, err := st.start(nil, true); err == nil {
+				assert.NoError(t, st.end(other))
+			}
+		})
 	}
 	wg.Wait()
 	defs, err := st.use(id, nil)
