@@ -195,7 +195,8 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 	if err != nil {
 		return err
 	}
-	if err := t.useValueSetSupplements(ref); err != nil {
+	def := ref.definition(t) // nil: compile says why
+	if err := t.useValueSetSupplements(def); err != nil {
 		return err
 	}
 	opts, err := evalOptions(p)

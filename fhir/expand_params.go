@@ -87,7 +87,7 @@ func readExpandInputs(p *opParams, maxExpansion int, threshold string) (*expandI
 			in.includeDesignations = v
 		}
 	}
-	lang, hasLang, err := p.nonEmptyText("displayLanguage", codeTypes)
+	lang, hasLang, err := p.displayLanguage()
 	if err != nil {
 		return nil, err
 	}

@@ -54,7 +54,7 @@ func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := p.nonEmptyText("displayLanguage", codeTypes); err != nil {
+	if _, _, err := p.displayLanguage(); err != nil {
 		return err
 	}
 	snap := t.snap

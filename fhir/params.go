@@ -15,6 +15,8 @@ import (
 	"time"
 
 	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
 // param is one input parameter of an operation, from the query string or a
@@ -216,6 +218,21 @@ func (p *opParams) all(name string) []param {
 		}
 	}
 	return out
+}
+
+// displayLanguage reads displayLanguage: a language list, or a 400 in the
+// tx.fhir.org wording (INVALID_DISPLAY_NAME) for one that is not.
+func (p *opParams) displayLanguage() (string, bool, error) {
+	lang, ok, err := p.nonEmptyText("displayLanguage", codeTypes)
+	if err != nil || !ok {
+		return lang, ok, err
+	}
+	if !valueset.ValidLanguages(lang) {
+		e := newRequestError(http.StatusBadRequest, "processing", "invalid-display", "", fmt.Sprintf("Invalid displayLanguage: '%s'", lang))
+		e.issue.MessageID = "INVALID_DISPLAY_NAME"
+		return "", false, e
+	}
+	return lang, true, nil
 }
 
 // texts returns the lexical values of every occurrence of a parameter.

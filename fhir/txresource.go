@@ -287,8 +287,7 @@ func (t *terms) supplementURLs() map[string]string {
 
 // useValueSetSupplements applies the supplements the value set asks for
 // (valueset-supplement), as useSupplement would.
-func (t *terms) useValueSetSupplements(ref valueSetRef) error {
-	def := ref.definition(t)
+func (t *terms) useValueSetSupplements(def *valueset.ValueSet) error {
 	if def == nil || len(def.Supplements) == 0 {
 		return nil
 	}

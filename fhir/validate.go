@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -87,10 +86,6 @@ func readCodings(p *opParams, defaultSystem string, systemParam string) (validat
 	return in, nil
 }
 
-// languageList is a displayLanguage: language tags or *, with q values,
-// comma-separated; empty is none.
-var languageList = regexp.MustCompile(`^$|^\s*([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*|\*)(\s*;\s*q\s*=\s*[0-9.]+)?(\s*,\s*([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*|\*)(\s*;\s*q\s*=\s*[0-9.]+)?)*\s*$`)
-
 // readValidateOptions reads the inputs that tune validation.
 func readValidateOptions(p *opParams, in *validateInputs) error {
 	var err error
@@ -108,15 +103,8 @@ func readValidateOptions(p *opParams, in *validateInputs) error {
 	if _, err = p.boolean("activeOnly"); err != nil {
 		return err
 	}
-	if in.req.DisplayLanguage, _, err = p.nonEmptyText("displayLanguage", codeTypes); err != nil {
-		return err
-	}
-	if !languageList.MatchString(in.req.DisplayLanguage) {
-		e := newRequestError(http.StatusBadRequest, "processing", "invalid-display", "", fmt.Sprintf("Invalid displayLanguage: '%s'", in.req.DisplayLanguage))
-		e.issue.MessageID = "INVALID_DISPLAY_NAME"
-		return e
-	}
-	return nil
+	in.req.DisplayLanguage, _, err = p.displayLanguage()
+	return err
 }
 
 // validateCodeSystem implements CodeSystem/$validate-code.
@@ -193,7 +181,8 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	if err != nil {
 		return err
 	}
-	if err := t.useValueSetSupplements(ref); err != nil {
+	def := ref.definition(t) // nil: compile says why
+	if err := t.useValueSetSupplements(def); err != nil {
 		return err
 	}
 	opts, err := evalOptions(p)
@@ -250,7 +239,7 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	if in.req.DisplayLanguage == "" { // the displays are in the client's languages
 		in.req.DisplayLanguage = c.GetHeader("Accept-Language")
 	}
-	if def := ref.definition(t); in.req.DisplayLanguage == "" && def != nil {
+	if in.req.DisplayLanguage == "" && def != nil {
 		// else in the value set's: its displayLanguage expansion
 		// parameter, or its own language (FHIRsmith seeValueSet)
 		if l, ok := def.Compose.Parameter("displayLanguage"); ok {
@@ -272,7 +261,6 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	// together (terminology.versionFor); the value set is evaluated in that
 	// version, so that membership and validation agree. check-system-version
 	// is then reported per coding, not refused.
-	def := ref.definition(t)
 	if def != nil && def.Compose != nil {
 		in.req.Includes = includeVersions(def.Compose, in.req.Codings)
 		in.req.Rules = terminology.VersionRules{Force: opts.ForceVersion, Default: maps.Clone(opts.SystemVersion), Check: opts.CheckVersion}

@@ -1,6 +1,7 @@
 package valueset
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +21,30 @@ type LanguagePref struct {
 	// Implicit: the wildcard the server adds when the list has none, so
 	// that a concept without a display in the language keeps its own.
 	Implicit bool
+}
+
+// languageTag is a BCP 47 tag as far as a language list needs one, or *.
+var languageTag = regexp.MustCompile(`^([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*|\*)$`)
+
+// ValidLanguages reports whether spec is a language list ParseLanguages
+// reads as meant: tags or *, each with an optional q value; empty is none.
+func ValidLanguages(spec string) bool {
+	if strings.TrimSpace(spec) == "" {
+		return true
+	}
+	for _, part := range strings.Split(spec, ",") {
+		tag, params, hasParams := strings.Cut(part, ";")
+		if !languageTag.MatchString(strings.TrimSpace(tag)) {
+			return false
+		}
+		if hasParams {
+			k, v, ok := strings.Cut(params, "=")
+			if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); !ok || strings.TrimSpace(k) != "q" || err != nil {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // ParseLanguages reads an Accept-Language style list ("de-CH, de;q=0.8,

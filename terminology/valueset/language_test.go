@@ -63,3 +63,12 @@ func TestPreferredDesignation(t *testing.T) {
 	require.Equal(t, 0, PreferredDesignation([]Designation{{Value: "Shown"}}, ParseLanguages("de,*;q=0"), "de"))
 	require.Equal(t, 0, PreferredDesignation([]Designation{{Value: "Shown"}}, ParseLanguages("de,*;q=0"), ""), "the last resort: a display without a language")
 }
+
+func TestValidLanguages(t *testing.T) {
+	for spec, want := range map[string]bool{
+		"": true, "en": true, "de-CH": true, "de,it,zh": true, "en, *; q=0": true, "de-CH, en;q=0.5": true, "*": true,
+		"-": false, "de,,en": false, "d e": false, "en;x=1": false, "en;q=high": false, "toolonglanguage": false,
+	} {
+		require.Equal(t, want, ValidLanguages(spec), "%q", spec)
+	}
+}
