@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology"
+	"github.com/hcpcs-server/hcpcs-server/terminology/local"
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
@@ -75,6 +76,35 @@ type entryRenderer struct {
 	// is the concept's definition rather than a declared property.
 	definition bool
 	status     bool // some entry carries a status property
+	// statusCodes is, per system, the code of its status property, ""
+	// for a system without one (HCPCS): worked out once per expansion, so
+	// that an entry of such a system builds no property values.
+	statusCodes map[string]string
+}
+
+// statusCode is the code under which cs gives a concept's status: the
+// property declared with the standard URI, or "status" for a system that
+// declares it or, built from a CodeSystem resource, knows the standard
+// properties undeclared; "" when it has none.
+func (r *entryRenderer) statusCode(info valueset.Info, cs valueset.CodeSystem) string {
+	key := info.Canonical()
+	if code, ok := r.statusCodes[key]; ok {
+		return code
+	}
+	code := ""
+	for _, d := range cs.PropertyDefinitions() {
+		if d.URI == statusPropertyURI || (d.Code == "status" && code == "") {
+			code = d.Code
+		}
+	}
+	if _, fromResource := cs.(*local.System); fromResource && code == "" {
+		code = "status"
+	}
+	if r.statusCodes == nil {
+		r.statusCodes = map[string]string{}
+	}
+	r.statusCodes[key] = code
+	return code
 }
 
 // declared are the property definitions of the expansion: those asked
@@ -127,13 +157,11 @@ func (r *entryRenderer) entry(m *valueset.Member) expansionEntryJSON {
 		}
 	}
 	var values []valueset.PropertyValue
-	statusCode := "status"
+	statusCode := ""
 	if cs := r.compiled.System(m.System); cs != nil {
-		values = cs.Properties(m.Concept)
-		for _, d := range cs.PropertyDefinitions() {
-			if d.URI == statusPropertyURI {
-				statusCode = d.Code
-			}
+		statusCode = r.statusCode(m.System, cs)
+		if statusCode != "" || len(r.props) > 0 {
+			values = cs.Properties(m.Concept)
 		}
 	}
 	// A concept whose status is not active says so, whatever the request

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/load-expand.sh: HTTP throughput of $expand and ValueSet/$validate-code
-# beside a bare Go server (scripts/ceiling) answering a fixed body of the same
+# (also POSTed with three tx-resources of IG size, inline and through a
+# $cache-control session) beside a bare Go server (scripts/ceiling) answering a fixed body of the same
 # size, driven by the same wrk script, in one run. Loopback only; each run is
 # bounded by DURATION.
 #
@@ -40,23 +41,74 @@ for c in $codes; do
 	echo "$base/ValueSet/\$validate-code?url=http%3A%2F%2Fexample.org%2Ffhir%2FValueSet%2Fwheelchair-accessories&system=$hcpcs&code=$c" >>"$tmp/vs-composed.txt"
 	echo "$base/ValueSet/\$validate-code?url=$hcpcs%3Ffhir_vs&system=$hcpcs&code=$c" >>"$tmp/vs-implicit.txt"
 done
+# The tx-resource scenarios: the value set and two code systems of
+# BenchmarkValidateWithTxResources (53 KB), POSTed inline, or once to a
+# session whose X-Cache-Id the requests then carry.
+python3 - "$tmp" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+def cs(url, prefix, n):
+    concepts = [{"code": "%s%03d" % (prefix, i), "display": "%s concept number %d" % (prefix, i),
+                 "definition": "The %d-th concept of the %s system, for benchmarks" % (i, prefix),
+                 "designation": [{"language": "de", "value": "%s Konzept %d" % (prefix, i)}],
+                 "property": [{"code": "group", "valueCode": "g%d" % (i % 7)}]} for i in range(n)]
+    return {"resourceType": "CodeSystem", "url": url, "version": "1.0.0", "name": "Bench", "status": "active", "content": "complete",
+            "caseSensitive": True, "language": "en", "property": [{"code": "group", "type": "code"}], "concept": concepts}
+vs = {"resourceType": "ValueSet", "url": "http://example.org/fhir/ValueSet/bench", "version": "1.0.0", "status": "active", "compose": {"include": [
+    {"system": "http://example.org/fhir/CodeSystem/bench-a", "filter": [{"property": "group", "op": "=", "value": "g3"}]},
+    {"system": "http://example.org/fhir/CodeSystem/bench-b"},
+    {"system": "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", "concept": [{"code": "E0114"}, {"code": "E0100"}]}]}}
+defs = [cs("http://example.org/fhir/CodeSystem/bench-a", "A", 200), cs("http://example.org/fhir/CodeSystem/bench-b", "B", 40), vs]
+question = [{"name": "url", "valueUri": vs["url"]},
+            {"name": "coding", "valueCoding": {"system": "http://example.org/fhir/CodeSystem/bench-a", "code": "A010", "display": "A concept number 10"}}]
+tx = [{"name": "tx-resource", "resource": d} for d in defs]
+json.dump({"resourceType": "Parameters", "parameter": question + tx}, open(tmp + "/inline.json", "w"))
+json.dump({"resourceType": "Parameters", "parameter": question}, open(tmp + "/bare.json", "w"))
+json.dump({"resourceType": "Parameters", "parameter": tx}, open(tmp + "/start.json", "w"))
+PY
+cache_id="$(curl -fs -X POST -H 'Content-Type: application/fhir+json' --data-binary @"$tmp/start.json" "127.0.0.1:$PORT$base/\$cache-control?mode=start" | grep -o '"valueString":"[0-9a-f]*"' | cut -d'"' -f4)"
+[ -n "$cache_id" ] || { echo "load-expand: no cache-id" >&2; exit 1; }
+echo "$base/ValueSet/\$validate-code" >"$tmp/vs-txresource.txt"
+echo "$base/ValueSet/\$validate-code" >"$tmp/vs-session.txt"
 cat >"$tmp/paths.lua" <<'LUA'
 local paths = {}
 for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
 math.randomseed(42)
-request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+local body, headers = nil, {}
+if os.getenv("BODY") and os.getenv("BODY") ~= "" then
+  local f = io.open(os.getenv("BODY"), "rb"); body = f:read("*a"); f:close()
+  headers["Content-Type"] = "application/fhir+json"
+  if os.getenv("CACHE_ID") and os.getenv("CACHE_ID") ~= "" then headers["X-Cache-Id"] = os.getenv("CACHE_ID") end
+end
+request = function()
+  if body then return wrk.format("POST", paths[math.random(#paths)], headers, body) end
+  return wrk.format("GET", paths[math.random(#paths)])
+end
 done = function(summary, latency, requests)
   io.write(string.format("RESULT %.0f %.0f %.0f %.0f %d\n", summary.requests / (summary.duration / 1e6),
     latency:percentile(50), latency:percentile(99), latency:percentile(99.9), summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 LUA
 THREADS=$((CONNS < 2 ? CONNS : 2))
-run() { PATHS="$2" wrk -t"$THREADS" -c"$CONNS" -d"${3:-$DURATION}" -s "$tmp/paths.lua" "http://127.0.0.1:$1" | grep '^RESULT'; }
+run() { PATHS="$2" BODY="${body:-}" CACHE_ID="${cid:-}" wrk -t"$THREADS" -c"$CONNS" -d"${3:-$DURATION}" -s "$tmp/paths.lua" "http://127.0.0.1:$1" | grep '^RESULT'; }
+# answer_size is the size of the server's answer to a scenario's request.
+answer_size() {
+	if [ -n "${body:-}" ]; then
+		curl -fs -X POST -H 'Content-Type: application/fhir+json' ${cid:+-H "X-Cache-Id: $cid"} --data-binary @"$body" "127.0.0.1:$PORT$(head -1 "$1")" | wc -c
+	else
+		curl -fs "127.0.0.1:$PORT$(head -1 "$1")" | wc -c
+	fi
+}
 printf '| scenario (%s conn, %s) | body | server req/s | ceiling req/s | ratio | p50 µs | p99 µs | p99.9 µs | ceiling p99 µs | errors |\n' "$CONNS" "$DURATION"
 printf '|---|---|---|---|---|---|---|---|---|---|\n'
-for scenario in expand vs-composed vs-implicit; do
+for scenario in expand vs-composed vs-implicit vs-txresource vs-session; do
 	paths="$tmp/$scenario.txt"
-	size="$(curl -fs "127.0.0.1:$PORT$(head -1 "$paths")" | wc -c)"
+	body="" cid=""
+	case "$scenario" in
+	vs-txresource) body="$tmp/inline.json" ;;
+	vs-session) body="$tmp/bare.json" cid="$cache_id" ;;
+	esac
+	size="$(answer_size "$paths")"
 	"$tmp/ceiling" -listen "127.0.0.1:$CEIL" -size "$size" &
 	cpid=$!
 	for _ in $(seq 1 50); do curl -fs "127.0.0.1:$CEIL/" >/dev/null 2>&1 && break; sleep 0.1; done

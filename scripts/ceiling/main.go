@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"io"
 	"log"
 	"net/http"
 	"strconv"
@@ -15,7 +16,8 @@ func main() {
 	body := bytes.Repeat([]byte(" "), *size)
 	copy(body, `{"resourceType":"Parameters"}`)
 	length := strconv.Itoa(len(body))
-	log.Fatal(http.ListenAndServe(*listen, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	log.Fatal(http.ListenAndServe(*listen, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // read a POSTed body, as the server must
 		h := w.Header()
 		h.Set("Content-Type", "application/fhir+json; charset=utf-8")
 		h.Set("Content-Length", length)
