@@ -200,6 +200,12 @@ func (rc *ResponseCache) Handler(c *gin.Context) {
 		rc.bypass(c, "other")
 		return
 	}
+	if rc.cfg.Local == nil && rc.cfg.Shared == nil {
+		// No tier to keep an answer in: a key (for a POST, the body in
+		// canonical form) would be built for nothing.
+		rc.bypass(c, op)
+		return
+	}
 	fp := rc.fingerprint()
 	key, ok := rc.key(c, op, fp)
 	if !ok {

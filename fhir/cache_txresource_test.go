@@ -57,3 +57,11 @@ func TestCacheTxResource(t *testing.T) {
 		require.Contains(t, post(body(), 200, "bypass", header(cacheIDHeader, id)), `"valueString":"Session"`)
 	}
 }
+
+// TestCacheWithoutTiers: with neither tier (--cache-size 0, no Redis)
+// nothing is keyed: every answer is a bypass.
+func TestCacheWithoutTiers(t *testing.T) {
+	cs := newCacheServer(t, defaultCacheStore(t), prometheus.NewRegistry(), CacheConfig{})
+	cs.get(t, lookupE0114, 200, "bypass")
+	cs.get(t, lookupE0114, 200, "bypass")
+}
