@@ -864,9 +864,11 @@ func BenchmarkCache(b *testing.B) {
 		// handler's kept rendering is the in-process tier (hit-local).
 		if o.op != opRead {
 			b.Run(o.name+"/miss", func(b *testing.B) {
-				// The middleware with no tier: what it adds to computing.
+				// The middleware on a miss: keyed, computed, not kept (an
+				// in-process tier too small for any answer). With no tier
+				// at all it bypasses (TestCacheWithoutTiers).
 				s := newServer()
-				rc := s.NewResponseCache(CacheConfig{})
+				rc := s.NewResponseCache(CacheConfig{Local: cache.NewLocal(1, time.Hour, nil)})
 				loop(b, s.NewEngine(rc.Handler), "miss")
 			})
 		}
