@@ -124,6 +124,8 @@ type designationJSON struct {
 	Language string     `json:"language,omitempty"`
 	Use      *fm.Coding `json:"use,omitempty"`
 	Value    string     `json:"value"`
+	// Extension is read (a designation's standards-status), never written.
+	Extension []extensionIn `json:"extension,omitempty"`
 }
 
 // propertyJSON carries exactly one value[x].

@@ -121,7 +121,7 @@ func ParseCodeSystem(b []byte, origin string) (*local.Definition, error) {
 			where := fmt.Sprintf("%s[%d]", path, i)
 			cd := &local.ConceptDefinition{Code: c.Code, Display: c.Display, Definition: c.Definition}
 			for _, dsg := range c.Designation {
-				cd.Designations = append(cd.Designations, valueset.Designation{Language: dsg.Language, Use: engineCoding(dsg.Use), Value: dsg.Value})
+				cd.Designations = append(cd.Designations, valueset.Designation{Language: dsg.Language, Use: engineCoding(dsg.Use), Value: dsg.Value, StandardsStatus: standardsStatus(dsg.Extension)})
 			}
 			for j, p := range c.Property {
 				pv, err := conceptProperty(p)

@@ -297,3 +297,51 @@ func TestValidateSupplementAsSystem(t *testing.T) {
 	require.Equal(t, false, paramValue(t, m, "result"))
 	require.Equal(t, "CodeSystem "+supURL+"|2 is a supplement, so can't be used as a value in Coding.system", paramValue(t, m, "message"))
 }
+
+// TestValidateRetiredDesignation: a display that matches a designation the
+// code system has withdrawn is accepted with a warning that names the
+// current displays (INACTIVE_DISPLAY_FOUND), as FHIRsmith's checkDisplays
+// in tx/workers/validate.js does; a current designation gets no issue.
+func TestValidateRetiredDesignation(t *testing.T) {
+	cs := strings.Replace(fruitCodeSystem("1.0"), `"display":"Apple",`, `"display":"Apple","designation":[
+	  {"language":"en","value":"Eating apple","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/structuredefinition-standards-status","valueCode":"withdrawn"}]},
+	  {"language":"de","value":"Apfel"}],`, 1)
+	for _, tc := range []struct {
+		display string
+		issue   string
+	}{
+		{"Eating apple", `'Eating apple' is no longer considered a correct display for code 'apple' (status = deprecated). The correct display is one of "Apple,Apfel".`},
+		{"eating APPLE", `'eating APPLE' is no longer considered a correct display for code 'apple' (status = deprecated). The correct display is one of "Apple,Apfel".`},
+		{"Apfel", ""},
+	} {
+		p := `{"name":"url","valueUri":"` + fruitURL + `"},{"name":"code","valueCode":"apple"},{"name":"display","valueString":"` + tc.display + `"}`
+		rec := doRequest(t, http.MethodPost, "/fhir/CodeSystem/$validate-code", txParams(p, cs), nil)
+		require.Equal(t, 200, rec.Code, rec.Body.String())
+		m := decodeBody(t, rec.Body.Bytes())
+		require.Equal(t, true, paramValue(t, m, "result"), "%s", rec.Body.String())
+		require.Nil(t, paramValue(t, m, "message"), "a warning about a display is not the message")
+		issues, _ := paramResource(m, "issues")
+		if tc.issue == "" {
+			require.Nil(t, issues, "%s", rec.Body.String())
+			continue
+		}
+		require.NotNil(t, issues, "%s", rec.Body.String())
+		issue := issues["issue"].([]any)[0].(map[string]any)
+		require.Equal(t, "warning", issue["severity"])
+		require.Equal(t, tc.issue, issue["details"].(map[string]any)["text"])
+		require.Equal(t, "display-comment", issue["details"].(map[string]any)["coding"].([]any)[0].(map[string]any)["code"])
+		require.Equal(t, []any{"display"}, issue["expression"])
+	}
+}
+
+// paramResource returns the resource of the first parameter called name.
+func paramResource(res map[string]any, name string) (map[string]any, bool) {
+	for _, p := range res["parameter"].([]any) {
+		pm := p.(map[string]any)
+		if pm["name"] == name {
+			r, ok := pm["resource"].(map[string]any)
+			return r, ok
+		}
+	}
+	return nil, false
+}

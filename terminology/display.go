@@ -14,9 +14,11 @@ import (
 // tx-ecosystem tests (validation, language2) pin them.
 
 // display is one text a concept may be shown with, in a language ("" when
-// unknown).
+// unknown). retired is the standards-status of a designation that is no
+// longer a correct display (withdrawn, deprecated).
 type display struct {
 	lang, value string
+	retired     string
 }
 
 // displaysOf lists the concept's display (in the code system's language)
@@ -24,12 +26,13 @@ type display struct {
 func displaysOf(info valueset.Info, c *valueset.Concept) []display {
 	var out []display
 	if c.Display != "" {
-		out = append(out, display{info.Language, c.Display})
+		out = append(out, display{lang: info.Language, value: c.Display})
 	}
 	for _, d := range c.Designations {
-		if d.Value != "" && !slices.Contains(out, display{d.Language, d.Value}) {
-			out = append(out, display{d.Language, d.Value})
+		if d.Value == "" || slices.ContainsFunc(out, func(o display) bool { return o.lang == d.Language && o.value == d.Value }) {
+			continue
 		}
+		out = append(out, display{lang: d.Language, value: d.Value, retired: d.StandardsStatus})
 	}
 	return out
 }
@@ -87,10 +90,34 @@ func checkDisplayIn(o *codingOutcome, req ValidateRequest, c Coding, info values
 	langs := workingLanguages(req.DisplayLanguage)
 	all := displaysOf(info, concept)
 	valid := inLanguages(all, langs)
-	for _, d := range valid {
-		if strings.EqualFold(d.value, c.Display) {
+	var retired *display
+	for i, d := range valid {
+		if !strings.EqualFold(d.value, c.Display) {
+			continue
+		}
+		if d.retired == "" {
 			return
 		}
+		if retired == nil {
+			retired = &valid[i]
+		}
+	}
+	if retired != nil {
+		// A designation that is no longer correct (its standards-status says
+		// so) is still the concept's: a warning naming the current displays,
+		// as FHIRsmith's checkDisplays (INACTIVE_DISPLAY_FOUND) and the
+		// extensions/validate-code-inactive-display test have it. The
+		// reference reports such a designation's status as deprecated.
+		var current []string
+		for _, d := range all {
+			if d.retired == "" && !slices.Contains(current, d.value) {
+				current = append(current, d.value)
+			}
+		}
+		o.add("warning", "invalid", "display-comment", "INACTIVE_DISPLAY_FOUND", prefix+"display",
+			"'%s' is no longer considered a correct display for code '%s' (status = deprecated). The correct display is one of \"%s\".",
+			c.Display, c.Code, strings.Join(current, ","))
+		return
 	}
 	summary := strings.Join(langs, ",")
 	if summary == "" {

@@ -94,6 +94,10 @@ type Designation struct {
 	Value    string
 	// Source is the canonical of the supplement that added it, if any.
 	Source string
+	// StandardsStatus is the designation's structuredefinition-standards-
+	// status (withdrawn, deprecated): set, the text is no longer a correct
+	// display of the concept.
+	StandardsStatus string
 }
 
 // Coding is a code of a code system, as a property value or designation use.
