@@ -345,3 +345,37 @@ func paramResource(res map[string]any, name string) (map[string]any, bool) {
 	}
 	return nil, false
 }
+
+// TestValidateAgainstSeveralIncludedVersions: a value set that includes two
+// versions of a system holds a versionless coding when either version does
+// (code and display); the newest is tried first and answers when neither
+// does. The overload suite of the HL7 tx-ecosystem pins this, and
+// FHIRsmith's tx/workers/validate.js checks each include in turn.
+func TestValidateAgainstSeveralIncludedVersions(t *testing.T) {
+	v2 := strings.Replace(fruitCodeSystem("2.0"), `"display":"Quince"`, `"display":"Quince (2.0)"`, 1)
+	v2 = strings.Replace(v2, `{"code":"bramley","display":"Bramley apple"}`, `{"code":"cox","display":"Cox"}`, 1)
+	const vsURL = "http://example.org/fhir/ValueSet/fruit-both"
+	vs := `{"resourceType":"ValueSet","url":"` + vsURL + `","status":"active","compose":{"include":[
+	  {"system":"` + fruitURL + `","version":"1.0"},{"system":"` + fruitURL + `","version":"2.0"}]}}`
+	for _, tc := range []struct {
+		coding  string
+		result  bool
+		version string
+	}{
+		{`"code":"quince"`, true, "2.0"},
+		{`"code":"quince","display":"Quince (2.0)"`, true, "2.0"},
+		{`"code":"quince","display":"Quince"`, true, "1.0"}, // only 1.0 has that display
+		{`"code":"bramley"`, true, "1.0"},                   // only in 1.0
+		{`"code":"cox"`, true, "2.0"},
+		{`"code":"quince","display":"Membrillo"`, false, "2.0"}, // neither: the newest answers
+		{`"code":"pear"`, false, "2.0"},
+		{`"code":"quince","version":"2.0","display":"Quince"`, false, "2.0"}, // the coding's version decides
+	} {
+		p := `{"name":"url","valueUri":"` + vsURL + `"},{"name":"coding","valueCoding":{"system":"` + fruitURL + `",` + tc.coding + `}}`
+		rec := doRequest(t, http.MethodPost, "/fhir/ValueSet/$validate-code", txParams(p, fruitCodeSystem("1.0"), v2, vs), nil)
+		require.Equal(t, 200, rec.Code, rec.Body.String())
+		m := decodeBody(t, rec.Body.Bytes())
+		require.Equal(t, tc.result, paramValue(t, m, "result"), "%s: %s", tc.coding, rec.Body.String())
+		require.Equal(t, tc.version, paramValue(t, m, "version"), "%s: %s", tc.coding, rec.Body.String())
+	}
+}

@@ -1,6 +1,8 @@
 package terminology
 
 import (
+	"slices"
+
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
@@ -148,4 +150,23 @@ func ChooseInclude(includes []string, vc string) string {
 		}
 	}
 	return best
+}
+
+// otherIncludes lists, newest first, the versions the value set's includes
+// name for the coding's system besides the one ChooseInclude takes by
+// default, when nothing else decides the version: neither the coding nor
+// the request names one, and no version is forced.
+func otherIncludes(req ValidateRequest, c Coding, includes []string) []string {
+	if c.Version != "" || req.Version != "" || req.Rules.Force[c.System] != "" || req.Rules.Default[c.System] != "" {
+		return nil
+	}
+	def := ChooseInclude(includes, "")
+	var out []string
+	for _, v := range includes {
+		if v != "" && v != def && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return valueset.CompareVersions(b, a) })
+	return out
 }

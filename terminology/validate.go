@@ -255,14 +255,15 @@ func prefixFor(form InputForm, i int) string {
 	return ""
 }
 
-func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) *codingOutcome {
-	o := &codingOutcome{code: c.Code, system: c.System}
-	reported := false
-	notInVS := func() {
-		if req.ValueSet == "" || reported {
+// notInValueSet returns the function that reports, once, that the coding
+// is not in the request's value set, and the flag it sets.
+func notInValueSet(o *codingOutcome, req ValidateRequest, c Coding, prefix string) (notInVS func(), reported *bool) {
+	reported = new(bool)
+	return func() {
+		if req.ValueSet == "" || *reported {
 			return
 		}
-		reported = true
+		*reported = true
 		// Within a CodeableConcept, one coding outside the value set is only
 		// information: the concept fails as a whole (TX_GENERAL_CC_ERROR_MESSAGE).
 		sev, txType := "error", "not-in-vs"
@@ -271,7 +272,12 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		}
 		o.add(sev, "code-invalid", txType, "None_of_the_provided_codes_are_in_the_value_set_one", prefix+"code",
 			"The provided code '%s' was not found in the value set '%s'", c.described(), req.ValueSet)
-	}
+	}, reported
+}
+
+func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) *codingOutcome {
+	o := &codingOutcome{code: c.Code, system: c.System}
+	notInVS, reportedp := notInValueSet(o, req, c, prefix)
 	if c.System == "" {
 		if req.ValueSet != "" {
 			// Against a value set: not in it, and a warning that says why
@@ -291,7 +297,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		return o
 	}
 	if t, ok := s.SupplementByURL(c.System); ok {
-		o.inVS = s.validateSupplement(o, req, c, t, prefix, notInVS) && !reported
+		o.inVS = s.validateSupplement(o, req, c, t, prefix, notInVS) && !*reportedp
 		return o
 	}
 	if canon, ok := req.Supplements[c.System]; ok {
@@ -306,6 +312,25 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		}
 		includes, included := req.Includes[c.System]
 		if included {
+			if others := otherIncludes(req, c, includes); len(others) > 0 {
+				// The value set includes several versions and neither the
+				// coding nor the request picks one: the code is valid if it
+				// is valid in any of them, the default first (tests
+				// overload/validate-all-good3, validate-good-code2-v1display).
+				first, ok := s.validateInInclude(req, c, ChooseInclude(includes, ""), prefix)
+				if ok {
+					return first
+				}
+				for _, v := range others {
+					if o, ok := s.validateInInclude(req, c, v, prefix); ok {
+						return o
+					}
+				}
+				if first != nil {
+					return first
+				}
+				// the default version cannot be had: reported below
+			}
 			v := c.Version
 			if v == "" {
 				v = req.Version
@@ -319,7 +344,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 			if included {
 				checkVersion(o, req, c.System, cs.Info().Version, prefix)
 			}
-			o.inVS = validateInSystem(o, req, c, cs, prefix, notInVS) && !reported
+			o.inVS = validateInSystem(o, req, c, cs, prefix, notInVS) && !*reportedp
 			return o
 		case errors.As(err, &unknown) && unknown.Version != "" && len(unknown.Valid) > 0:
 			o.version = c.Version // the coding's own, not one its value set named
@@ -446,7 +471,7 @@ func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) 
 		}
 		checkDisplay(o, req, c, SystemURL, valid, prefix)
 	}
-	o.inVS = !reported
+	o.inVS = !*reportedp
 	return o
 }
 

@@ -106,3 +106,20 @@ func (req *ValidateRequest) inValueSetVersion(system, version, code string) bool
 	}
 	return req.Members.Contains(system, version, code)
 }
+
+// validateInInclude validates a coding of a system the value set includes
+// in the version one include names, as a trial: ok when the code is in the
+// value set in that version without an error; nil when that version cannot
+// be had.
+func (s *Snapshot) validateInInclude(req ValidateRequest, c Coding, include, prefix string) (o *codingOutcome, ok bool) {
+	o = &codingOutcome{code: c.Code, system: c.System}
+	notInVS, reported := notInValueSet(o, req, c, prefix)
+	version := versionFor(o, req, c, include, prefix)
+	cs, err := req.Systems.CodeSystem(valueset.SystemRef{URL: c.System, Version: version, Date: req.Date})
+	if err != nil {
+		return nil, false
+	}
+	checkVersion(o, req, c.System, cs.Info().Version, prefix)
+	o.inVS = validateInSystem(o, req, c, cs, prefix, notInVS) && !*reported
+	return o, o.inVS && o.valid()
+}
