@@ -379,3 +379,47 @@ func TestValidateAgainstSeveralIncludedVersions(t *testing.T) {
 		require.Equal(t, tc.version, paramValue(t, m, "version"), "%s: %s", tc.coding, rec.Body.String())
 	}
 }
+
+// TestValidateMembershipOnly: with valueset-membership-only only whether
+// the code is in the value set counts: a wrong display or an unknown code
+// adds no issue of its own, as in FHIRsmith's checker under membershipOnly
+// (tx/workers/validate.js) and the HL7 test
+// validation/validation-complex-codeableconcept-vsonly.
+func TestValidateMembershipOnly(t *testing.T) {
+	body := func(coding string, only bool) string {
+		p := `{"name":"url","valueUri":"` + fruitVS + `"},{"name":"coding","valueCoding":{"system":"` + fruitURL + `",` + coding + `}}`
+		if only {
+			p += `,{"name":"valueset-membership-only","valueBoolean":true}`
+		}
+		return txParams(p, fruitCodeSystem("1.0"), fruitValueSet)
+	}
+	txTypes := func(m map[string]any) []string {
+		var out []string
+		if oo, ok := paramResource(m, "issues"); ok {
+			for _, is := range oo["issue"].([]any) {
+				out = append(out, is.(map[string]any)["details"].(map[string]any)["coding"].([]any)[0].(map[string]any)["code"].(string))
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		coding string
+		only   bool
+		result bool
+		issues []string
+	}{
+		{`"code":"apple","display":"Pear"`, false, false, []string{"invalid-display"}},
+		{`"code":"apple","display":"Pear"`, true, true, nil},
+		{`"code":"pear"`, false, false, []string{"not-in-vs", "invalid-code"}},
+		{`"code":"pear"`, true, false, []string{"not-in-vs"}},
+		{`"code":"quince"`, true, false, []string{"not-in-vs"}}, // in the system, not in the set
+	} {
+		rec := doRequest(t, http.MethodPost, "/fhir/ValueSet/$validate-code", body(tc.coding, tc.only), nil)
+		require.Equal(t, 200, rec.Code, rec.Body.String())
+		m := decodeBody(t, rec.Body.Bytes())
+		require.Equal(t, tc.result, paramValue(t, m, "result"), "%+v: %s", tc, rec.Body.String())
+		require.Equal(t, tc.issues, txTypes(m), "%+v: %s", tc, rec.Body.String())
+	}
+	rec := doRequest(t, http.MethodPost, "/fhir/ValueSet/$validate-code", strings.Replace(body(`"code":"apple"`, true), `"valueBoolean":true`, `"valueBoolean":"yes"`, 1), nil)
+	require.Equal(t, 400, rec.Code, rec.Body.String())
+}

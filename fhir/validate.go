@@ -100,6 +100,9 @@ func readValidateOptions(p *opParams, in *validateInputs) error {
 		return err
 	}
 	in.req.NoAbstract = p.has("abstract") && !abstract
+	if in.req.MembershipOnly, err = p.boolean("valueset-membership-only"); err != nil {
+		return err
+	}
 	if _, err = p.boolean("activeOnly"); err != nil {
 		return err
 	}

@@ -88,6 +88,9 @@ type ValidateRequest struct {
 	// Supplements maps the URL of each supplement the request brought to
 	// its canonical: a coding may not name one as its system.
 	Supplements map[string]string
+	// MembershipOnly (valueset-membership-only): only whether each code is
+	// in the value set counts, not what is wrong with the code itself.
+	MembershipOnly bool
 }
 
 // Membership says whether a value set holds a code of a system
@@ -276,6 +279,25 @@ func notInValueSet(o *codingOutcome, req ValidateRequest, c Coding, prefix strin
 }
 
 func (s *Snapshot) validateCoding(req ValidateRequest, c Coding, prefix string) *codingOutcome {
+	o := s.judgeCoding(req, c, prefix)
+	if req.MembershipOnly {
+		o.keepMembership()
+	}
+	return o
+}
+
+// keepMembership leaves only what says whether the code is in the value
+// set: an unknown code, system or display is then no error of its own,
+// as FHIRsmith's checker skips those issues under membershipOnly
+// (tx/workers/validate.js; test validation-complex-codeableconcept-vsonly).
+func (o *codingOutcome) keepMembership() {
+	o.issues = slices.DeleteFunc(o.issues, func(is Issue) bool {
+		return is.TxType != "not-in-vs" && is.TxType != "this-code-not-in-vs"
+	})
+	o.unknown, o.unknownInfo = nil, nil
+}
+
+func (s *Snapshot) judgeCoding(req ValidateRequest, c Coding, prefix string) *codingOutcome {
 	o := &codingOutcome{code: c.Code, system: c.System}
 	notInVS, reportedp := notInValueSet(o, req, c, prefix)
 	if c.System == "" {
