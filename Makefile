@@ -4,7 +4,7 @@ GO    ?= go
 PORT  ?= 8080
 DATA  ?= ./data
 
-.PHONY: help run data build test test-go js lint bench fuzz docker clean
+.PHONY: help run data build test test-go js lint bench load fuzz docker clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ lint: ## go vet, gofmt, staticcheck
 
 bench: js ## benchmarks: loading, operations, cache tiers
 	@scripts/with-redis.sh $(GO) test -run '^$$' -bench . -benchmem -count 1 ./...
+
+load: ## load scenarios beside a bare Go server, 1 and 16 connections (wrk, loopback; docs/performance.md)
+	@scripts/load.sh
 
 fuzz: ## run each fuzz target for 30 s
 	$(GO) test ./terminology/ -run '^$$' -fuzz FuzzReadFixedWidth -fuzztime 30s

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# scripts/load.sh implements `make load`: the server as deployed (nine
+# releases, the default response cache, a Redis of its own) under fixed
+# random-code scenarios, each measured in the same run beside the ceiling:
+# scripts/ceiling, a bare Go server answering a fixed body of the scenario's
+# mean answer size, driven by the same wrk script. Loopback only; every run
+# is bounded by DURATION.
+#
+#   make load                                  # 1 and 16 connections, 10 s each
+#   DURATION=5s CONNS="16" SCENARIOS="lookup cs-validate" scripts/load.sh
+#   SERVER_FLAGS="--cache-size 0 --redis-ops read" scripts/load.sh   # the engine, not the cache
+#
+# Scenarios (codes drawn at random from 2025-10, seed 42):
+#   lookup        GET CodeSystem/$lookup
+#   cs-validate   GET CodeSystem/$validate-code
+#   vs-implicit   GET ValueSet/$validate-code, the all-codes value set
+#   vs-composed   GET ValueSet/$validate-code, a composed value set (about
+#                 one code in ten is a member)
+#   expand        GET ValueSet/$expand, a text filter, count=20
+#   download-gzip the complete 2025-10 CodeSystem, Accept-Encoding: gzip
+#   download      the same, identity
+#   vs-txresource POST ValueSet/$validate-code with 53 KB of tx-resources
+#   vs-session    the same through a $cache-control session
+#
+# The table goes to stdout and to $OUT (bin/load-report.md). docs/performance.md
+# says why wrk and how to read the table.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+CONNS="${CONNS:-1 16}"
+DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-2s}"
+SCENARIOS="${SCENARIOS:-lookup cs-validate vs-implicit vs-composed expand download-gzip download vs-txresource vs-session}"
+DATA_DIR="${HCPCS_TEST_DATA:-$root/../shared/hcpcs-data}"
+OUT="${OUT:-$root/bin/load-report.md}"
+PORT="${PORT:-18080}" CEIL="${CEIL:-18081}"
+
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+	if [ "$(id -u)" != 0 ]; then echo "load: needs ${need[*]} (apt-get install ${need[*]})" >&2; exit 1; fi
+	echo "load: installing ${need[*]}" >&2
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+tmp="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+for p in "$PORT" "$CEIL"; do
+	if curl -fs -o /dev/null "127.0.0.1:$p/" 2>/dev/null || (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		echo "load: port $p is in use (set PORT/CEIL)" >&2; exit 1
+	fi
+done
+
+go build -o "$tmp/hcpcs-server" ./cmd/hcpcs-server
+go build -o "$tmp/ceiling" ./scripts/ceiling
+
+# A Redis of this run's own: nothing of another run is shared.
+rport="$(free_port)"
+redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no --dir "$tmp" --maxmemory 512mb \
+	--maxmemory-policy allkeys-lru >"$tmp/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do redis-cli -p "$rport" ping >/dev/null 2>&1 && break; sleep 0.05; done
+
+releases="$(find -L "$DATA_DIR" -mindepth 1 -maxdepth 1 -type d -regex '.*/[0-9][0-9][0-9][0-9]-[0-9][0-9].*' | sort | paste -sd, -)"
+[ -n "$releases" ] || { echo "load: no release folders in $DATA_DIR (set HCPCS_TEST_DATA)" >&2; exit 1; }
+start_ns=$(date +%s%N)
+"$tmp/hcpcs-server" serve --listen "127.0.0.1:$PORT" --data "$releases" --valuesets fhir/testdata/valuesets \
+	--redis "redis://127.0.0.1:$rport/0" ${SERVER_FLAGS:-} 2>"$tmp/server.log" &
+spid=$!
+pids+=($spid)
+for _ in $(seq 1 600); do curl -fs -o /dev/null "127.0.0.1:$PORT/readyz" 2>/dev/null && break; sleep 0.01; done
+curl -fs -o /dev/null "127.0.0.1:$PORT/readyz" || { cat "$tmp/server.log" >&2; exit 1; }
+ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+cold_rss=$(rss_kb "$spid")
+
+base="/fhir"
+hcpcs='http%3A%2F%2Fwww.cms.gov%2FMedicare%2FCoding%2FHCPCSReleaseCodeSets'
+composed='http%3A%2F%2Fexample.org%2Ffhir%2FValueSet%2Fwheelchair-accessories'
+curl -fs "127.0.0.1:$PORT$base/CodeSystem/hcpcs-2025-10" >"$tmp/cs.json"
+python3 - "$tmp" "$base" "$hcpcs" "$composed" <<'PY'
+import json, random, sys
+tmp, base, hcpcs, composed = sys.argv[1:5]
+codes = [c["code"] for c in json.load(open(tmp + "/cs.json"))["concept"]]
+rnd = random.Random(42)
+sample = [rnd.choice(codes) for _ in range(2000)]
+def write(name, fmt):
+    with open("%s/%s.txt" % (tmp, name), "w") as f:
+        for c in sample:
+            f.write(fmt.format(c=c) + "\n")
+write("lookup", base + "/CodeSystem/$lookup?system=" + hcpcs + "&code={c}")
+write("cs-validate", base + "/CodeSystem/$validate-code?url=" + hcpcs + "&code={c}")
+write("vs-implicit", base + "/ValueSet/$validate-code?url=" + hcpcs + "%3Ffhir_vs&system=" + hcpcs + "&code={c}")
+with open(tmp + "/vs-composed.txt", "w") as f:
+    # one in ten a member, so that both answers are exercised
+    members = ["E0951", "E0952", "E0955", "E0956", "E0957", "E0958", "E0959", "E0960", "E0961"]
+    for i, c in enumerate(sample):
+        f.write(base + "/ValueSet/$validate-code?url=" + composed + "&system=" + hcpcs + "&code=" +
+                (rnd.choice(members) if i % 10 == 0 else c) + "\n")
+words = "wheelch crutch walker cane oxygen insulin pump catheter ostomy pouch glucose lancet nebulizer ventilator cpap orthosis prosthetic ambulance syringe dressing".split()
+with open(tmp + "/expand.txt", "w") as f:
+    for w in words:
+        f.write(base + "/ValueSet/$expand?url=" + hcpcs + "%3Ffhir_vs&filter=" + w + "&count=20\n")
+for name in ("download-gzip", "download"):
+    open("%s/%s.txt" % (tmp, name), "w").write(base + "/CodeSystem/hcpcs-2025-10\n")
+# The tx-resource scenarios: two code systems and a value set over both and
+# HCPCS (53 KB, as BenchmarkValidateWithTxResources), inline or in a session.
+def cs(url, prefix, n):
+    concepts = [{"code": "%s%03d" % (prefix, i), "display": "%s concept number %d" % (prefix, i),
+                 "definition": "The %d-th concept of the %s system, for benchmarks" % (i, prefix),
+                 "designation": [{"language": "de", "value": "%s Konzept %d" % (prefix, i)}],
+                 "property": [{"code": "group", "valueCode": "g%d" % (i % 7)}]} for i in range(n)]
+    return {"resourceType": "CodeSystem", "url": url, "version": "1.0.0", "name": "Bench", "status": "active", "content": "complete",
+            "caseSensitive": True, "language": "en", "property": [{"code": "group", "type": "code"}], "concept": concepts}
+vs = {"resourceType": "ValueSet", "url": "http://example.org/fhir/ValueSet/bench", "version": "1.0.0", "status": "active", "compose": {"include": [
+    {"system": "http://example.org/fhir/CodeSystem/bench-a", "filter": [{"property": "group", "op": "=", "value": "g3"}]},
+    {"system": "http://example.org/fhir/CodeSystem/bench-b"},
+    {"system": "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", "concept": [{"code": "E0114"}, {"code": "E0100"}]}]}}
+defs = [cs("http://example.org/fhir/CodeSystem/bench-a", "A", 200), cs("http://example.org/fhir/CodeSystem/bench-b", "B", 40), vs]
+question = [{"name": "url", "valueUri": vs["url"]},
+            {"name": "coding", "valueCoding": {"system": "http://example.org/fhir/CodeSystem/bench-a", "code": "A010", "display": "A concept number 10"}}]
+tx = [{"name": "tx-resource", "resource": d} for d in defs]
+json.dump({"resourceType": "Parameters", "parameter": question + tx}, open(tmp + "/inline.json", "w"))
+json.dump({"resourceType": "Parameters", "parameter": question}, open(tmp + "/bare.json", "w"))
+json.dump({"resourceType": "Parameters", "parameter": tx}, open(tmp + "/start.json", "w"))
+for name in ("vs-txresource", "vs-session"):
+    open("%s/%s.txt" % (tmp, name), "w").write(base + "/ValueSet/$validate-code\n")
+PY
+cache_id="$(curl -fs -X POST -H 'Content-Type: application/fhir+json' --data-binary @"$tmp/start.json" \
+	"127.0.0.1:$PORT$base/\$cache-control?mode=start" | python3 -c 'import json,sys; print([p["valueString"] for p in json.load(sys.stdin)["parameter"] if p["name"]=="cache-id"][0])')"
+
+cat >"$tmp/script.lua" <<'LUA'
+local paths = {}
+for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
+math.randomseed(42)
+local body, headers = nil, {}
+if os.getenv("ACCEPT_ENCODING") ~= "" then headers["Accept-Encoding"] = os.getenv("ACCEPT_ENCODING") end
+if os.getenv("BODY") ~= "" then
+  local f = io.open(os.getenv("BODY"), "rb"); body = f:read("*a"); f:close()
+  headers["Content-Type"] = "application/fhir+json"
+  if os.getenv("CACHE_ID") ~= "" then headers["X-Cache-Id"] = os.getenv("CACHE_ID") end
+end
+local method = body and "POST" or "GET"
+request = function()
+  return wrk.format(method, paths[math.random(#paths)], headers, body)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %.0f %.0f %.0f %.0f %d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9),
+    e.status + e.connect + e.read + e.write + e.timeout))
+end
+LUA
+
+# settings SCENARIO: the body, session and encoding of a scenario's requests.
+settings() {
+	body="" cid="" enc=""
+	case "$1" in
+	vs-txresource) body="$tmp/inline.json" ;;
+	vs-session) body="$tmp/bare.json" cid="$cache_id" ;;
+	download-gzip) enc="gzip" ;;
+	esac
+}
+# run PORT PATHS DURATION CONNS: one wrk pass; prints "RESULT rps p50 p99 p999 errors".
+run() {
+	local threads=$(($4 < 2 ? $4 : 2))
+	PATHS="$2" BODY="$body" CACHE_ID="$cid" ACCEPT_ENCODING="$enc" \
+		wrk -t"$threads" -c"$4" -d"$3" --timeout 10s -s "$tmp/script.lua" "http://127.0.0.1:$1" | grep '^RESULT'
+}
+# mean_size PATHS: the mean size in bytes of the server's answers to the first 50 requests.
+mean_size() {
+	local total=0 n=0 size
+	while read -r path && [ $n -lt 50 ]; do
+		if [ -n "$body" ]; then
+			size=$(curl -fs -X POST -H 'Content-Type: application/fhir+json' ${cid:+-H "X-Cache-Id: $cid"} \
+				--data-binary @"$body" "127.0.0.1:$PORT$path" | wc -c)
+		else
+			size=$(curl -fs ${enc:+-H "Accept-Encoding: $enc"} "127.0.0.1:$PORT$path" | wc -c)
+		fi
+		total=$((total + size)) n=$((n + 1))
+	done <"$1"
+	echo $((total / n))
+}
+
+mkdir -p "$(dirname "$OUT")"
+{
+	echo "| scenario | conns | body | server req/s | ceiling req/s | ratio | p50 µs | p99 µs | p99.9 µs | ceiling p50/p99/p99.9 µs | p99 ratio | errors |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+} | tee "$OUT"
+for conns in $CONNS; do
+	for scenario in $SCENARIOS; do
+		paths="$tmp/$scenario.txt"
+		[ -f "$paths" ] || { echo "load: unknown scenario $scenario" >&2; exit 1; }
+		settings "$scenario"
+		size="$(mean_size "$paths")"
+		"$tmp/ceiling" -listen "127.0.0.1:$CEIL" -size "$size" &
+		cpid=$!
+		for _ in $(seq 1 100); do curl -fs -o /dev/null "127.0.0.1:$CEIL/" 2>/dev/null && break; sleep 0.05; done
+		kill -0 "$cpid" 2>/dev/null || { echo "load: the ceiling server did not start (port $CEIL in use?)" >&2; exit 1; }
+		[ "$(curl -fs "127.0.0.1:$CEIL/" | wc -c)" = "$size" ] || { echo "load: the ceiling's body is not $size bytes" >&2; exit 1; }
+		# Warm-up of both, so that neither measured pass pays for first touches
+		# (for the server, that fills the response cache with the sample).
+		run "$PORT" "$paths" "$WARMUP" "$conns" >/dev/null
+		run "$CEIL" "$paths" "$WARMUP" "$conns" >/dev/null
+		s=$(run "$PORT" "$paths" "$DURATION" "$conns") && c=$(run "$CEIL" "$paths" "$DURATION" "$conns") ||
+			{ echo "load: wrk failed" >&2; exit 1; }
+		kill "$cpid"; wait "$cpid" 2>/dev/null || true
+		read -r _ srps sp50 sp99 sp999 serr <<<"$s"
+		read -r _ crps cp50 cp99 cp999 _ <<<"$c"
+		awk -v sc="$scenario" -v n="$conns" -v size="$size" -v srps="$srps" -v crps="$crps" \
+			-v sp50="$sp50" -v sp99="$sp99" -v sp999="$sp999" -v cp50="$cp50" -v cp99="$cp99" -v cp999="$cp999" -v err="$serr" \
+			'BEGIN { printf "| %s | %d | %d B | %d | %d | %.2f | %d | %d | %d | %d / %d / %d | %.2f | %d |\n",
+				sc, n, size, srps, crps, srps / crps, sp50, sp99, sp999, cp50, cp99, cp999, sp99 / (cp99 > 0 ? cp99 : 1), err }' | tee -a "$OUT"
+	done
+done
+{
+	echo
+	echo "Server: nine releases from $DATA_DIR, its own Redis, flags: ${SERVER_FLAGS:-none}; ready after ${ready_ms} ms;"
+	echo "RSS $((cold_rss / 1024)) MiB when ready, $(( $(rss_kb "$spid") / 1024 )) MiB at the end (peak $(( $(hwm_kb "$spid") / 1024 )) MiB)."
+	echo "wrk, ${DURATION} per pass after a ${WARMUP} warm-up, up to 2 threads; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)."
+} | tee -a "$OUT"
