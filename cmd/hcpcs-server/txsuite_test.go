@@ -25,6 +25,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -37,18 +38,25 @@ var updatePending = flag.Bool("update-pending", false, "TestHL7TxSuite: rewrite 
 // startSuiteServer runs `serve` in-process on a free port with the 2025-10
 // and 2023-01 releases, the repository's test value sets and the FHIR core
 // terminology (which the HL7 suites assume every server has), and returns
-// the FHIR base URL. The server is stopped,
-// and must stop cleanly, when the test ends.
+// the FHIR base URL. The server is stopped, and must stop cleanly, when the
+// test ends.
 func startSuiteServer(t *testing.T) string {
 	t.Helper()
+	return startServerWith(t, testenv.FHIRCore(t))
+}
+
+// startServerWith is startSuiteServer with other value-set sources beside
+// the repository's test value sets.
+func startServerWith(t *testing.T, valueSets ...string) string {
+	t.Helper()
 	data := testenv.Release(t, "2025-10_quarterly") + "," + testenv.Release(t, "2023-01_quarterly")
-	valueSets := filepath.Join(testenv.RepoRoot(t), "fhir", "testdata", "valuesets") + "," + testenv.FHIRCore(t)
+	sources := append([]string{filepath.Join(testenv.RepoRoot(t), "fhir", "testdata", "valuesets")}, valueSets...)
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
 	noEnv := func(string) string { return "" }
 	go func() {
-		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--data", data, "--valuesets", valueSets}, noEnv, io.Discard, io.Discard, ready)
+		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--data", data, "--valuesets", strings.Join(sources, ",")}, noEnv, io.Discard, io.Discard, ready)
 	}()
 	var addr string
 	select {

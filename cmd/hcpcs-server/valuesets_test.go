@@ -12,7 +12,7 @@ import (
 // TestReadyzReportsSkippedValueSets: a loaded value set that cannot be
 // evaluated here is not served, and /readyz says which and why.
 func TestReadyzReportsSkippedValueSets(t *testing.T) {
-	base := strings.TrimSuffix(startSuiteServer(t), "/fhir")
+	base := strings.TrimSuffix(startServerWith(t), "/fhir")
 	resp, err := http.Get(base + "/readyz")
 	require.NoError(t, err)
 	defer resp.Body.Close()
