@@ -88,7 +88,7 @@ type handlerFunc func(c *gin.Context) error
 
 // Register mounts the FHIR API under /fhir on an engine.
 func (s *Server) Register(e *gin.Engine) {
-	g := e.Group("/fhir", s.negotiate)
+	g := e.Group("/fhir", s.checkQuery, s.negotiate)
 	g.GET("/metadata", s.wrap(s.metadata))
 	g.GET("/$versions", s.wrap(s.versions))
 	g.POST("/$versions", s.wrap(s.versions))

@@ -1,0 +1,47 @@
+package fhir
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// checkQuery refuses a query string that net/url would read only in part:
+// url.Query drops a pair with a bad %-escape or a raw ';' in silence, so a
+// search, a read or /metadata would answer as if the parameter had not been
+// sent (version=%zz would give the latest release). Every FHIR route gets a
+// 400 that names the parameter instead.
+func (s *Server) checkQuery(c *gin.Context) {
+	if err := queryError(c.Request.URL.RawQuery); err != nil {
+		s.fail(c, err)
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+// queryError is nil when every pair of raw reads whole, else a 400 naming
+// the first pair that does not.
+func queryError(raw string) error {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(name)
+		if err != nil {
+			return badRequest("", fmt.Sprintf("The name of the query parameter %q is not valid URL encoding: %v. Encode '%%' as %%25.", name, err))
+		}
+		if strings.Contains(pair, ";") {
+			return badRequest(key, fmt.Sprintf("The query parameter %q contains a raw ';', which URL parsers drop: encode it as %%3B (a value set URL with ?fhir_vs=…;… must be URL-encoded).", key))
+		}
+		if _, err := url.QueryUnescape(value); err != nil {
+			return badRequest(key, fmt.Sprintf("The value of the query parameter %q is not valid URL encoding: %v. Encode '%%' as %%25.", key, err))
+		}
+	}
+	return nil
+}
