@@ -59,7 +59,9 @@
 //     replica, or after a reload; what it fetches from Redis is kept in the
 //     LRU, since no rendering exists to serve it. Each encoding's first
 //     request on a rendered replica goes once through the middleware, to
-//     publish that variant to Redis for the other replicas. Subsets
+//     publish that variant to Redis for the other replicas, and again every
+//     --republish-every (10 min), so that sharing resumes after Redis lost
+//     its data (a restart, an eviction). Subsets
 //     (_summary, _elements, _pretty) are built per request and cached in
 //     process only.
 //   - $expand and ValueSet/$validate-code: see below.
@@ -102,13 +104,21 @@
 // of SHA-256 over:
 //
 //   - the software version (a new build may answer differently);
-//   - the public base URL (search results carry it);
+//   - for a search only, the public base URL (its links and fullUrls carry
+//     it; a read's or an operation's answer does not, so a forwarded host
+//     makes no new entry for them);
 //   - the method and path;
-//   - the query in canonical form: its raw name=value pairs sorted, empty
-//     pairs and _format dropped;
+//   - the query in canonical form: the raw name=value pairs of the
+//     parameters the operation knows (fhir/cache_params.go: a read's
+//     _summary, _elements and _pretty; a search's parameters; the inputs
+//     of the FHIR and tx-ecosystem operations), sorted; unknown names
+//     (?x=1, a cache-busting ?_=…), empty pairs and _format dropped. A
+//     handler that looks up a name outside that list marks its request,
+//     whose answer is then served but not stored, so that two answers can
+//     never share a key;
 //   - the POST body in canonical form: a Parameters resource parsed, its
-//     parameters sorted by name and then by their JSON (with object keys
-//     sorted), re-marshalled; a form body sorted like a query;
+//     known parameters sorted by name and then by their JSON (with object
+//     keys sorted), re-marshalled; a form body sorted like a query;
 //   - the response format (JSON: every spelling of it shares one entry;
 //     XML is answered 406 and bypassed);
 //   - the content coding: gzip or identity, as negotiated.

@@ -48,7 +48,17 @@ type CacheConfig struct {
 	// means DefaultSharedOps. Known: lookup, validate-code, read, search.
 	// The others stay in process.
 	SharedOps []string
+	// RepublishEvery is how often a replica that serves a full read from
+	// its own rendering writes it to Redis again, in case Redis lost it
+	// (a restart, an eviction). Default DefaultRepublishEvery.
+	RepublishEvery time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
+
+// DefaultRepublishEvery: a full read costs Redis 0.8–15 MB per variant, so
+// a replica rewrites it at most this often.
+const DefaultRepublishEvery = 10 * time.Minute
 
 // DefaultSharedOps are the operations whose answers go to Redis by default.
 // Measured (cache/doc.go): only the CodeSystem read, and only while this
@@ -159,9 +169,11 @@ type ResponseCache struct {
 	errLog  *ratelog.Logger
 	fp      atomic.Pointer[snapshotFingerprint]
 	// published holds the keys of full reads this process has put in (or
-	// found in) Redis. Keys embed the fingerprint, so it grows only by a
-	// few keys per release and reload.
-	published sync.Map
+	// found in) Redis, with when. Keys embed the fingerprint, so it grows
+	// only by a few keys per release and reload, and an entry older than
+	// RepublishEvery no longer counts: a Redis that restarted empty or
+	// evicted the entry gets it again.
+	published sync.Map // key → time.Time
 }
 
 type snapshotFingerprint struct {
@@ -174,6 +186,12 @@ type snapshotFingerprint struct {
 func (s *Server) NewResponseCache(cfg CacheConfig) *ResponseCache {
 	if cfg.MaxPendingWrites <= 0 {
 		cfg.MaxPendingWrites = 64
+	}
+	if cfg.RepublishEvery <= 0 {
+		cfg.RepublishEvery = DefaultRepublishEvery
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	ops := cfg.SharedOps
 	if ops == nil {
@@ -325,7 +343,7 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 					rc.cfg.Local.Set(key, b)
 				}
 				if op == opRead {
-					rc.published.Store(key, true)
+					rc.published.Store(key, rc.now())
 				}
 				return &fillResult{entry: e, xcache: xCacheHitRedis, stored: true}
 			}
@@ -334,7 +352,7 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 	}
 	e, written := rc.compute(c)
 	res := &fillResult{entry: e, xcache: xCacheMiss}
-	if !written || (e.status != http.StatusOK && e.status != http.StatusNotFound) {
+	if !written || (e.status != http.StatusOK && e.status != http.StatusNotFound) || readForeign(c) {
 		return res
 	}
 	res.stored = true
@@ -347,7 +365,9 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 		return res
 	}
 	// 404s stay in process: cheap to compute, and junk must not fill Redis.
-	toShared := rc.shared[op] && e.status == http.StatusOK
+	// A subset of a read is never read from Redis, so it is not written
+	// there either; a full read rendered here is, for the other replicas.
+	toShared := rc.shared[op] && e.status == http.StatusOK && !(op == opRead && !fullRead(c))
 	if rc.cfg.Local == nil && !toShared {
 		return res
 	}
@@ -360,15 +380,24 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 	if toShared {
 		rc.setShared(key, b)
 		if op == opRead {
-			rc.published.Store(key, true)
+			rc.published.Store(key, rc.now())
 		}
 	}
 	return res
 }
 
+func (rc *ResponseCache) now() time.Time { return rc.cfg.Now() }
+
 func (rc *ResponseCache) isPublished(key string) bool {
-	_, ok := rc.published.Load(key)
-	return ok
+	v, ok := rc.published.Load(key)
+	if !ok {
+		return false
+	}
+	if rc.now().Sub(v.(time.Time)) >= rc.cfg.RepublishEvery {
+		rc.published.Delete(key)
+		return false
+	}
+	return true
 }
 
 // fullRead reports whether a read asks for the whole resource as the

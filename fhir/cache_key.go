@@ -18,11 +18,14 @@ import (
 
 // key derives the cache key of a request: the data fingerprint, the
 // operation, and a hash of everything the answer depends on — the software
-// version, the public base URL (it appears in search results), the method
-// and path, the query and POST body in canonical form, the response format
-// and the content coding. ok is false for requests that are not cached: a
-// format other than JSON (answered 406), an unreadable or too large body,
-// and requests of a cache-id session.
+// version, the public base URL (for a search: its links and fullUrls carry
+// it), the method and path, the parameters the operation knows
+// (keyParam) of the query and POST body in canonical form, the response
+// format and the content coding. Nothing else a client sends (an unknown
+// parameter, a forwarded host on a read) makes another key for the same
+// answer. ok is false for requests that are not cached: a format other than
+// JSON (answered 406), an unreadable or too large body, and requests of a
+// cache-id session.
 func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool) {
 	r := c.Request
 	if r.Header.Get(cacheIDHeader) != "" {
@@ -30,13 +33,18 @@ func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool
 		// requests, so its answers are never shared.
 		return "", false
 	}
-	query, format := canonicalQuery(r.URL.RawQuery)
+	keep := func(name string) bool { return keyParam(op, name) }
+	query, format := canonicalQuery(r.URL.RawQuery, keep)
 	if !wantsJSON(c, format) {
 		return "", false
 	}
-	body, ok := canonicalBody(r)
+	body, ok := canonicalBody(r, keep)
 	if !ok {
 		return "", false
+	}
+	base := ""
+	if op == opSearch {
+		base = rc.s.baseURL(c)
 	}
 	enc := "identity"
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
@@ -47,7 +55,7 @@ func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool
 	threshold := r.Header.Get(tooCostlyHeader)
 	// So does Accept-Language: the displays of an expansion are in its languages.
 	lang := r.Header.Get("Accept-Language")
-	for _, part := range []string{"k1", rc.s.cfg.SoftwareVersion, rc.s.baseURL(c), r.Method, r.URL.Path, query, body, "json", enc, threshold, lang} {
+	for _, part := range []string{"k2", rc.s.cfg.SoftwareVersion, base, r.Method, r.URL.Path, query, body, "json", enc, threshold, lang} {
 		var n [binary.MaxVarintLen64]byte
 		h.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))])
 		h.Write([]byte(part))
@@ -69,13 +77,14 @@ func wantsJSON(c *gin.Context, format string) bool {
 	return true
 }
 
-// canonicalQuery sorts the raw name=value pairs of a query, so that
-// parameter order does not matter, and drops empty pairs and _format (which
-// wantsJSON has checked: every JSON spelling gives the same answer). It
-// works on the raw pairs: the multiset of pairs is what the handlers see,
-// and two spellings of one value (%7C and |) merely get two entries.
-// format is the first _format pair, the one negotiate reads.
-func canonicalQuery(raw string) (query, format string) {
+// canonicalQuery sorts the raw name=value pairs of a query that keep
+// accepts, so that parameter order does not matter, and drops the others,
+// empty pairs and _format (which wantsJSON has checked: every JSON spelling
+// gives the same answer). It works on the raw pairs: the multiset of pairs
+// is what the handlers see, and two spellings of one value (%7C and |)
+// merely get two entries. format is the first _format pair, the one
+// negotiate reads.
+func canonicalQuery(raw string, keep func(name string) bool) (query, format string) {
 	if raw == "" {
 		return "", ""
 	}
@@ -91,7 +100,7 @@ func canonicalQuery(raw string) (query, format string) {
 					format = p
 				}
 			}
-		default:
+		case keep(queryName(p)):
 			kept = append(kept, p)
 		}
 	}
@@ -99,12 +108,22 @@ func canonicalQuery(raw string) (query, format string) {
 	return strings.Join(kept, "&"), format
 }
 
+// queryName is the unescaped name of a raw name=value pair (checkQuery has
+// refused a query whose names do not unescape).
+func queryName(pair string) string {
+	name, _, _ := strings.Cut(pair, "=")
+	if n, err := url.QueryUnescape(name); err == nil {
+		return n
+	}
+	return name
+}
+
 // canonicalBody reads a POST body, puts it back for the handler, and
-// returns its canonical form: a Parameters resource with its parameters
-// sorted by name, then value, re-marshalled; or a form, sorted. A body that
-// is too large, unreadable, not JSON or of another media type is not
-// cached: the handler answers it with an error.
-func canonicalBody(r *http.Request) (string, bool) {
+// returns its canonical form: a Parameters resource with the parameters
+// keep accepts, sorted by name, then value, re-marshalled; or a form,
+// sorted. A body that is too large, unreadable, not JSON or of another
+// media type is not cached: the handler answers it with an error.
+func canonicalBody(r *http.Request, keep func(name string) bool) (string, bool) {
 	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
 		return "", true
 	}
@@ -124,16 +143,16 @@ func canonicalBody(r *http.Request) (string, bool) {
 	}
 	switch mt {
 	case "application/x-www-form-urlencoded":
-		q, f := canonicalQuery(string(body))
+		q, f := canonicalQuery(string(body), keep)
 		return "form:" + q + "\x00" + f, true
 	case "application/fhir+json", "application/json", "application/json+fhir":
-		p, ok := canonicalParameters(body)
+		p, ok := canonicalParameters(body, keep)
 		return "json:" + p, ok
 	}
 	return "", false
 }
 
-func canonicalParameters(body []byte) (string, bool) {
+func canonicalParameters(body []byte, keep func(name string) bool) (string, bool) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber() // keep numbers as written
 	var doc map[string]any
@@ -146,17 +165,20 @@ func canonicalParameters(body []byte) (string, bool) {
 		canon []byte
 		v     any
 	}
-	ps := make([]param, len(params))
-	for i, p := range params {
-		canon, err := json.Marshal(p) // map keys sorted
-		if err != nil {
-			return "", false
-		}
+	ps := make([]param, 0, len(params))
+	for _, p := range params {
 		name := ""
 		if m, ok := p.(map[string]any); ok {
 			name, _ = m["name"].(string)
 		}
-		ps[i] = param{name: name, canon: canon, v: p}
+		if !keep(name) {
+			continue
+		}
+		canon, err := json.Marshal(p) // map keys sorted
+		if err != nil {
+			return "", false
+		}
+		ps = append(ps, param{name: name, canon: canon, v: p})
 	}
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].name != ps[j].name {
@@ -164,8 +186,12 @@ func canonicalParameters(body []byte) (string, bool) {
 		}
 		return bytes.Compare(ps[i].canon, ps[j].canon) < 0
 	})
+	params = params[:len(ps)]
 	for i := range ps {
 		params[i] = ps[i].v
+	}
+	if doc["parameter"] != nil {
+		doc["parameter"] = params
 	}
 	out, err := json.Marshal(doc)
 	if err != nil {

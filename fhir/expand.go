@@ -179,7 +179,7 @@ func canonicalVersions(p *opParams, name string) (map[string]string, error) {
 
 // expand implements ValueSet/$expand, type and instance level, GET and POST.
 func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
-	p, err := readParams(c.Request, s.maxRequestBytes())
+	p, err := readRequestParams(c, s.maxRequestBytes())
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ var standardLookupProperties = map[string]bool{
 
 // lookup implements CodeSystem/$lookup at type level (cs nil) and instance level.
 func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
-	p, err := readParams(c.Request, s.maxRequestBytes())
+	p, err := readRequestParams(c, s.maxRequestBytes())
 	if err != nil {
 		return err
 	}

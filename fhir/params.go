@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
@@ -38,6 +39,9 @@ type param struct {
 type opParams struct {
 	list []param
 	post bool
+	// ctx, when set, is told of lookups the response cache must know of
+	// (noteRead).
+	ctx *gin.Context
 }
 
 // controlParams are result parameters of the FHIR REST API, not operation inputs.
@@ -47,6 +51,16 @@ var controlParams = map[string]bool{"_format": true, "_pretty": true, "_summary"
 // few KB; the HL7 validator's tx-resource code systems and value sets make
 // some bodies hundreds of KB.
 const maxBodyBytes = 4 << 20
+
+// readRequestParams is readParams for a request the response cache may
+// store: the lookups of its parameters are noted (noteRead).
+func readRequestParams(c *gin.Context, limit int64) (*opParams, error) {
+	p, err := readParams(c.Request, limit)
+	if p != nil {
+		p.ctx = c
+	}
+	return p, err
+}
 
 // readParams collects the operation's inputs from the query string and, for
 // POST, from the Parameters body.
@@ -201,6 +215,7 @@ func decodeParam(raw map[string]json.RawMessage, i int) (param, error) {
 
 // has reports whether the parameter was given at all.
 func (p *opParams) has(name string) bool {
+	p.noteRead(name)
 	for _, x := range p.list {
 		if x.name == name {
 			return true
@@ -211,6 +226,7 @@ func (p *opParams) has(name string) bool {
 
 // all returns every occurrence of a parameter.
 func (p *opParams) all(name string) []param {
+	p.noteRead(name)
 	var out []param
 	for _, x := range p.list {
 		if x.name == name {

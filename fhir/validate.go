@@ -112,7 +112,7 @@ func readValidateOptions(p *opParams, in *validateInputs) error {
 
 // validateCodeSystem implements CodeSystem/$validate-code.
 func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) error {
-	p, err := readParams(c.Request, s.maxRequestBytes())
+	p, err := readRequestParams(c, s.maxRequestBytes())
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) erro
 // against its code system, and its membership is asked of the value-set
 // engine, the same evaluation that $expand lists.
 func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) error {
-	p, err := readParams(c.Request, s.maxRequestBytes())
+	p, err := readRequestParams(c, s.maxRequestBytes())
 	if err != nil {
 		return err
 	}

@@ -48,11 +48,12 @@ type serveConfig struct {
 	maxSessionBytes int64
 
 	// The response cache (cache/doc.go).
-	cacheSize    int64         // bytes of the in-process tier; 0 disables it
-	cacheTTL     time.Duration // expiry of entries in both tiers
-	redisPrefix  string        // namespace of the keys in Redis
-	redisTimeout time.Duration // deadline of each Redis read
-	redisOps     []string      // operations whose answers go to Redis
+	cacheSize      int64         // bytes of the in-process tier; 0 disables it
+	cacheTTL       time.Duration // expiry of entries in both tiers
+	redisPrefix    string        // namespace of the keys in Redis
+	redisTimeout   time.Duration // deadline of each Redis read
+	republishEvery time.Duration // how often a full read served from the rendering is written to Redis again
+	redisOps       []string      // operations whose answers go to Redis
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -98,6 +99,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		"deadline of each Redis read; a slower Redis is served around (HCPCS_REDIS_TIMEOUT)")
 	redisOps := fs.String("redis-ops", env("HCPCS_REDIS_OPS", strings.Join(fhir.DefaultSharedOps, ",")),
 		"operations whose responses go to Redis: any of "+strings.Join(fhir.CacheOps, ", ")+"; the others stay in process (HCPCS_REDIS_OPS)")
+	republish := fs.Duration("republish-every", envDuration("HCPCS_REPUBLISH_EVERY", fhir.DefaultRepublishEvery),
+		"how often a replica writes a full CodeSystem read it serves from its own rendering to Redis again, in case Redis lost it (HCPCS_REPUBLISH_EVERY)")
 	baseURL := fs.String("base-url", env("HCPCS_BASE_URL", ""), "public base URL of the FHIR API, e.g. https://tx.example.org/fhir (HCPCS_BASE_URL)")
 	valueSets := fs.String("valuesets", env("HCPCS_VALUESETS", ""), "comma-separated ValueSet sources: FHIR JSON files, directories, FHIR NPM packages (.tgz); empty: the built-in value sets only (HCPCS_VALUESETS)")
 	maxExpansion := fs.Int("max-expansion", envInt("HCPCS_MAX_EXPANSION", fhir.DefaultMaxExpansion), "largest $expand answered without count; larger ones get too-costly and must page (HCPCS_MAX_EXPANSION)")
@@ -126,7 +129,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return nil, errUsage
 	}
 	cfg := &serveConfig{listen: *listen, redis: *redis, baseURL: *baseURL, version: *ver, maxExpansion: *maxExpansion,
-		cacheTTL: *cacheTTL, redisPrefix: *redisPrefix, redisTimeout: *redisTimeout,
+		cacheTTL: *cacheTTL, redisPrefix: *redisPrefix, redisTimeout: *redisTimeout, republishEvery: *republish,
 		maxTxResources: *maxTxResources, maxSessions: *maxSessions, sessionIdle: *sessionIdle}
 	var err error
 	for _, size := range []struct {
@@ -142,8 +145,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		fmt.Fprintln(stderr, "serve: --cache-size:", err)
 		return nil, errUsage
 	}
-	if cfg.cacheTTL <= 0 || cfg.redisTimeout <= 0 {
-		fmt.Fprintln(stderr, "serve: --cache-ttl and --redis-timeout must be positive")
+	if cfg.cacheTTL <= 0 || cfg.redisTimeout <= 0 || cfg.republishEvery <= 0 {
+		fmt.Fprintln(stderr, "serve: --cache-ttl, --redis-timeout and --republish-every must be positive")
 		return nil, errUsage
 	}
 	for _, op := range strings.Split(*redisOps, ",") {
@@ -332,8 +335,9 @@ func newResponseCache(ctx context.Context, cfg *serveConfig, log *slog.Logger, r
 		Help: "Responses by cache operation (lookup, validate-code, read, search, other) and X-Cache value."}, []string{"op", "x_cache"})
 	reg.MustRegister(responses)
 	rc := &responseCache{config: fhir.CacheConfig{
-		Observe:   func(op, x string) { responses.WithLabelValues(op, x).Inc() },
-		SharedOps: cfg.redisOps,
+		Observe:        func(op, x string) { responses.WithLabelValues(op, x).Inc() },
+		SharedOps:      cfg.redisOps,
+		RepublishEvery: cfg.republishEvery,
 	}}
 	if cfg.cacheSize > 0 {
 		rc.local = cache.NewLocal(cfg.cacheSize, cfg.cacheTTL, m)
