@@ -43,3 +43,26 @@ func TestMalformedQuery(t *testing.T) {
 		require.Equal(t, http.StatusOK, rec.Code, "%s: %s", target, rec.Body.String())
 	}
 }
+
+// TestCodeSystemSearchHasNoConcepts: a search answers each CodeSystem
+// without its concepts, tagged SUBSETTED, whatever _elements asks: twenty
+// complete releases made one answer of 110 MB (issue 9). A read still has
+// them all.
+func TestCodeSystemSearchHasNoConcepts(t *testing.T) {
+	for _, target := range []string{"/fhir/CodeSystem", "/fhir/CodeSystem?x=1", "/fhir/CodeSystem?_elements=concept,url", "/fhir/CodeSystem?_summary=false"} {
+		rec := doRequest(t, http.MethodGet, target, "", nil)
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		require.Less(t, rec.Body.Len(), 1<<20, "%s answers %d bytes", target, rec.Body.Len())
+		b := decodeBody(t, rec.Body.Bytes())
+		entries := b["entry"].([]any)
+		require.NotEmpty(t, entries, target)
+		for _, e := range entries {
+			res := e.(map[string]any)["resource"].(map[string]any)
+			require.NotContains(t, res, "concept", "%s: %s", target, res["id"])
+			require.Equal(t, "SUBSETTED", res["meta"].(map[string]any)["tag"].([]any)[0].(map[string]any)["code"], target)
+		}
+	}
+	rec := doRequest(t, http.MethodGet, "/fhir/CodeSystem/hcpcs-2025-10", "", nil)
+	require.Equal(t, http.StatusOK, rec.Code)
+	require.Len(t, decodeBody(t, rec.Body.Bytes())["concept"], 8846)
+}

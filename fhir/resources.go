@@ -3,6 +3,7 @@ package fhir
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -188,7 +189,7 @@ func subset(cs *codeSystemResource, full *rendered, summary string, elements map
 		case "text":
 			return k == "text"
 		}
-		return elements[k]
+		return elements == nil || elements[k] // nil: every element of src
 	}
 	for k := range m {
 		if !keep(k) {
@@ -285,22 +286,23 @@ func (s *Server) searchCodeSystems(c *gin.Context) error {
 		}
 		if ok {
 			hits = append(hits, searchHit{id: cs.id, render: func(summary string, elements map[string]bool) (json.RawMessage, error) {
-				return s.searchEntry(snap, &cs, summary, elements)
+				return s.searchEntry(&cs, summary, elements)
 			}})
 		}
 	}
 	return s.writeSearch(c, "CodeSystem", sr, hits)
 }
 
-func (s *Server) searchEntry(snap *terminology.Snapshot, cs *codeSystemResource, summary string, elements map[string]bool) (json.RawMessage, error) {
-	full, err := s.full(snap, cs)
-	if err != nil {
-		return nil, err
+// searchEntry renders one CodeSystem of a search result without its
+// concepts, tagged SUBSETTED: a complete HCPCS release is 15 MB, and twenty
+// of them made one answer of 110 MB (issue 9). _summary and _elements
+// narrow it further; the concepts come with a read, GET CodeSystem/{id}.
+func (s *Server) searchEntry(cs *codeSystemResource, summary string, elements map[string]bool) (json.RawMessage, error) {
+	if elements["concept"] {
+		elements = maps.Clone(elements)
+		delete(elements, "concept")
 	}
-	if summary == "" && elements == nil {
-		return full.json, nil
-	}
-	return subset(cs, full, summary, elements)
+	return subset(cs, nil, summary, elements)
 }
 
 // Bundle types of our own: samply's Bundle.entry.resource is raw JSON too,
