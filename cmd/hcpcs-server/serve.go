@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -53,6 +54,8 @@ type serveConfig struct {
 	redisPrefix    string        // namespace of the keys in Redis
 	redisTimeout   time.Duration // deadline of each Redis read
 	republishEvery time.Duration // how often a full read served from the rendering is written to Redis again
+	drainDelay     time.Duration // on SIGTERM: /readyz 503 while still serving
+	drainTimeout   time.Duration // then: the longest wait for requests in flight
 	redisOps       []string      // operations whose answers go to Redis
 }
 
@@ -99,6 +102,10 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		"deadline of each Redis read; a slower Redis is served around (HCPCS_REDIS_TIMEOUT)")
 	redisOps := fs.String("redis-ops", env("HCPCS_REDIS_OPS", strings.Join(fhir.DefaultSharedOps, ",")),
 		"operations whose responses go to Redis: any of "+strings.Join(fhir.CacheOps, ", ")+"; the others stay in process (HCPCS_REDIS_OPS)")
+	drainDelay := fs.Duration("drain-delay", envDuration("HCPCS_DRAIN_DELAY", 5*time.Second),
+		"on SIGTERM, how long /readyz answers 503 while requests are still served, so that load balancers stop sending new ones (HCPCS_DRAIN_DELAY)")
+	drainTimeout := fs.Duration("drain-timeout", envDuration("HCPCS_DRAIN_TIMEOUT", 30*time.Second),
+		"then, how long requests in flight may take to finish before their connections are closed (HCPCS_DRAIN_TIMEOUT)")
 	republish := fs.Duration("republish-every", envDuration("HCPCS_REPUBLISH_EVERY", fhir.DefaultRepublishEvery),
 		"how often a replica writes a full CodeSystem read it serves from its own rendering to Redis again, in case Redis lost it (HCPCS_REPUBLISH_EVERY)")
 	baseURL := fs.String("base-url", env("HCPCS_BASE_URL", ""), "public base URL of the FHIR API, e.g. https://tx.example.org/fhir (HCPCS_BASE_URL)")
@@ -130,6 +137,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	cfg := &serveConfig{listen: *listen, redis: *redis, baseURL: *baseURL, version: *ver, maxExpansion: *maxExpansion,
 		cacheTTL: *cacheTTL, redisPrefix: *redisPrefix, redisTimeout: *redisTimeout, republishEvery: *republish,
+		drainDelay: *drainDelay, drainTimeout: *drainTimeout,
 		maxTxResources: *maxTxResources, maxSessions: *maxSessions, sessionIdle: *sessionIdle}
 	var err error
 	for _, size := range []struct {
@@ -143,6 +151,10 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	}
 	if cfg.cacheSize, err = cache.ParseSize(*cacheSize); err != nil {
 		fmt.Fprintln(stderr, "serve: --cache-size:", err)
+		return nil, errUsage
+	}
+	if cfg.drainDelay < 0 || cfg.drainTimeout <= 0 {
+		fmt.Fprintln(stderr, "serve: --drain-delay must not be negative and --drain-timeout must be positive")
 		return nil, errUsage
 	}
 	if cfg.cacheTTL <= 0 || cfg.redisTimeout <= 0 || cfg.republishEvery <= 0 {
@@ -253,7 +265,12 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	responses := api.NewResponseCache(rcache.config)
 	engine := api.NewEngine(metrics.middleware, responses.Handler)
 	engine.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	var draining atomic.Bool
 	engine.GET("/readyz", func(c *gin.Context) {
+		if draining.Load() {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "draining"})
+			return
+		}
 		s := store.Snapshot()
 		body := gin.H{"status": "ready", "versions": s.Versions(), "latest": s.Latest().Version,
 			"loadedAt": s.LoadedAt().Format(time.RFC3339), "fingerprint": s.Fingerprint(),
@@ -308,17 +325,48 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down; letting in-flight requests finish")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	if err := drain(srv, &draining, cfg, log); err != nil {
+		return err
 	}
 	responses.Wait() // let the last cache writes reach Redis
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// drain stops the server without dropping a request: /readyz answers 503
+// for the drain delay while every request is still served (without
+// keep-alive, so clients reconnect, and a load balancer sends them to
+// another replica), then the listener closes and requests in flight get
+// up to the drain timeout. A request still running then (a slow client's
+// download) has its connection closed; that is logged, and the exit is
+// clean.
+//
+// A second SIGTERM or SIGINT ends the delay early.
+func drain(srv *http.Server, draining *atomic.Bool, cfg *serveConfig, log *slog.Logger) error {
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(again)
+	draining.Store(true)
+	srv.SetKeepAlivesEnabled(false)
+	log.Info("draining: /readyz answers 503", "delay", cfg.drainDelay.String(), "timeout", cfg.drainTimeout.String())
+	delay := time.NewTimer(cfg.drainDelay)
+	select {
+	case <-delay.C:
+	case <-again:
+		delay.Stop()
+		log.Info("second signal: ending the drain delay")
+	}
+	log.Info("shutting down; letting in-flight requests finish")
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.drainTimeout)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		log.Warn("drain timeout: closing the connections of requests still running", "timeout", cfg.drainTimeout.String())
+		return srv.Close()
+	}
+	return err
 }
 
 // responseCache holds the tiers of the response cache built from the

@@ -63,7 +63,7 @@ func TestReloadOnSIGHUP(t *testing.T) {
 	logs := &syncBuffer{}
 	ready, done := make(chan string, 1), make(chan error, 1)
 	go func() {
-		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--data", dir, "--redis", ""}, func(string) string { return "" }, logs, logs, ready)
+		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--drain-delay", "0", "--data", dir, "--redis", ""}, func(string) string { return "" }, logs, logs, ready)
 	}()
 	var addr string
 	select {

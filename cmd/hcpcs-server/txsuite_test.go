@@ -56,7 +56,7 @@ func startServerWith(t *testing.T, valueSets ...string) string {
 	done := make(chan error, 1)
 	noEnv := func(string) string { return "" }
 	go func() {
-		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--data", data, "--valuesets", strings.Join(sources, ",")}, noEnv, io.Discard, io.Discard, ready)
+		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--drain-delay", "0", "--data", data, "--valuesets", strings.Join(sources, ",")}, noEnv, io.Discard, io.Discard, ready)
 	}()
 	var addr string
 	select {
