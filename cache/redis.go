@@ -26,6 +26,7 @@ const (
 	DefaultCompressMin      = 32 << 10
 	DefaultFailureThreshold = 3
 	DefaultProbeInterval    = time.Second
+	DefaultProbeTimeout     = time.Second
 	DefaultLogEvery         = 10 * time.Second
 )
 
@@ -51,6 +52,11 @@ type Config struct {
 	FailureThreshold int
 	// ProbeInterval is how often an open circuit pings Redis to close again.
 	ProbeInterval time.Duration
+	// ProbeTimeout bounds one probe: dialling, the handshake and PING. It
+	// is longer than Timeout, so that a Redis that is up but slow closes
+	// the circuit again (whether it is then worth asking is SlowerThan's
+	// question). Default DefaultProbeTimeout.
+	ProbeTimeout time.Duration
 	// LogEvery is the least time between two logged errors; the ones in
 	// between are counted and reported with the next.
 	LogEvery time.Duration
@@ -78,6 +84,11 @@ type Redis struct {
 	failures atomic.Int32
 	open     atomic.Bool
 	lastErr  atomic.Pointer[string]
+	// latency is a moving average of successful round trips (ns), and
+	// lastSample when a caller last went to Redis although it looked slow.
+	latency    atomic.Int64
+	samples    atomic.Int32
+	lastSample atomic.Int64
 
 	mu     sync.Mutex // guards closed and the start of probes
 	closed bool
@@ -109,6 +120,9 @@ func New(cfg Config) (*Redis, error) {
 	}
 	if cfg.ProbeInterval <= 0 {
 		cfg.ProbeInterval = DefaultProbeInterval
+	}
+	if cfg.ProbeTimeout <= 0 {
+		cfg.ProbeTimeout = DefaultProbeTimeout
 	}
 	if cfg.LogEvery <= 0 {
 		cfg.LogEvery = DefaultLogEvery
@@ -156,9 +170,11 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, error) {
 	start := time.Now()
 	s, err := r.client.Get(cctx, r.cfg.Prefix+key).Result()
 	cancel()
-	r.m.redisGetTiming.Observe(time.Since(start).Seconds())
+	took := time.Since(start)
+	r.m.redisGetTiming.Observe(took.Seconds())
 	switch {
 	case errors.Is(err, redis.Nil):
+		r.observeLatency(took)
 		r.succeeded()
 		r.m.redisMiss.Inc()
 		return nil, nil
@@ -167,6 +183,7 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, error) {
 		r.failed(ctx, "get", err)
 		return nil, err
 	}
+	r.observeLatency(took)
 	r.succeeded()
 	v, err := unframe([]byte(s))
 	if err != nil {
@@ -224,6 +241,55 @@ func (r *Redis) Ping(ctx context.Context) error {
 	}
 	r.succeeded()
 	return nil
+}
+
+// observeLatency folds one successful round trip into the moving average
+// (weight 1/8). The first after a start or an outage is left out: it
+// usually paid for dialling.
+func (r *Redis) observeLatency(d time.Duration) {
+	if r.samples.Add(1) == 1 {
+		return
+	}
+	for {
+		old := r.latency.Load()
+		next := int64(d)
+		if old != 0 {
+			next = old + (int64(d)-old)/8
+		}
+		if r.latency.CompareAndSwap(old, next) {
+			return
+		}
+	}
+}
+
+// Latency is the moving average of successful round trips; 0 before the
+// first.
+func (r *Redis) Latency() time.Duration { return time.Duration(r.latency.Load()) }
+
+// minSamples round trips are seen before Redis is judged slow.
+const minSamples = 3
+
+// sampleEvery is how often a caller goes to a Redis that looks too slow
+// anyway, so that the average learns when it is fast again.
+const sampleEvery = time.Second
+
+// SlowerThan reports whether a round trip is expected to take longer than
+// d (what the caller would spend computing the answer instead), so that
+// asking Redis does not pay. It answers false once per sampleEvery even
+// then, so that a Redis that became fast again is noticed; the calls it
+// saves are counted as skipped (op "slow").
+func (r *Redis) SlowerThan(d time.Duration) bool {
+	lat := r.latency.Load()
+	if r.samples.Load() < minSamples || time.Duration(lat) <= d {
+		return false
+	}
+	now := time.Now().UnixNano()
+	last := r.lastSample.Load()
+	if now-last >= int64(sampleEvery) && r.lastSample.CompareAndSwap(last, now) {
+		return false
+	}
+	r.m.redisSkipped.WithLabelValues("slow").Inc()
+	return true
 }
 
 // State describes the Redis tier for /readyz.
@@ -325,16 +391,21 @@ func (r *Redis) probe() {
 			return
 		case <-t.C:
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), r.cfg.Timeout)
+		ctx, cancel := context.WithTimeout(context.Background(), r.cfg.ProbeTimeout)
 		start := time.Now()
 		err := r.client.Ping(ctx).Err()
 		cancel()
-		r.m.redisLatency.WithLabelValues("ping").Observe(time.Since(start).Seconds())
+		took := time.Since(start)
+		r.m.redisLatency.WithLabelValues("ping").Observe(took.Seconds())
 		if err != nil {
 			r.m.redisErrors.WithLabelValues("ping", errorKind(err)).Inc()
 			r.setLastErr(err)
 			continue
 		}
+		// Up, perhaps slow: the average starts again with the next call
+		// (this round trip included dialling).
+		r.latency.Store(0)
+		r.samples.Store(0)
 		r.failures.Store(0)
 		r.open.Store(false)
 		r.m.circuitOpen.Set(0)

@@ -24,6 +24,13 @@ type SharedCache interface {
 	Set(ctx context.Context, key string, value []byte) error
 }
 
+// slowSharedCache is the optional capability of a SharedCache that knows
+// its own latency (cache.Redis): SlowerThan(d) reports that a round trip
+// is expected to take longer than d, so that asking does not pay.
+type slowSharedCache interface {
+	SlowerThan(d time.Duration) bool
+}
+
 // LocalCache is the in-process tier (cache.Local): bounded, safe for
 // concurrent use, and sharing values rather than copying them.
 type LocalCache interface {
@@ -168,6 +175,9 @@ type ResponseCache struct {
 	pending chan struct{}
 	errLog  *ratelog.Logger
 	fp      atomic.Pointer[snapshotFingerprint]
+	// computeCost is, per operation, a moving average of the time the
+	// handlers took on the misses a Redis hit could have saved (ns).
+	computeCost map[string]*atomic.Int64
 	// published holds the keys of full reads this process has put in (or
 	// found in) Redis, with when. Keys embed the fingerprint, so it grows
 	// only by a few keys per release and reload, and an entry older than
@@ -198,7 +208,10 @@ func (s *Server) NewResponseCache(cfg CacheConfig) *ResponseCache {
 		ops = DefaultSharedOps
 	}
 	rc := &ResponseCache{s: s, cfg: cfg, shared: map[string]bool{}, pending: make(chan struct{}, cfg.MaxPendingWrites),
-		errLog: ratelog.New(s.log, 10*time.Second)}
+		errLog: ratelog.New(s.log, 10*time.Second), computeCost: map[string]*atomic.Int64{}}
+	for _, op := range CacheOps {
+		rc.computeCost[op] = new(atomic.Int64)
+	}
 	if cfg.Shared != nil {
 		for _, op := range ops {
 			rc.shared[op] = true
@@ -333,7 +346,7 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 	if op == opRead && (!fullRead(c) || rc.s.rendered.has(rc.s.cfg.Data.Snapshot(), c.Param("id"))) {
 		shared = false
 	}
-	if shared {
+	if shared && !rc.sharedTooSlow(op) {
 		// Errors are counted and logged by the shared tier; any of them is
 		// a miss. An entry that does not decode is overwritten below.
 		if b, err := rc.cfg.Shared.Get(c.Request.Context(), key); err == nil && b != nil {
@@ -350,7 +363,11 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 			rc.errLog.Warn("undecodable shared cache entry; recomputing and overwriting it", "key", key, "err", err)
 		}
 	}
+	started := time.Now()
 	e, written := rc.compute(c)
+	if shared {
+		rc.noteComputeCost(op, time.Since(started))
+	}
 	res := &fillResult{entry: e, xcache: xCacheMiss}
 	if !written || (e.status != http.StatusOK && e.status != http.StatusNotFound) || readForeign(c) {
 		return res
@@ -387,6 +404,41 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 }
 
 func (rc *ResponseCache) now() time.Time { return rc.cfg.Now() }
+
+// sharedTooSlow reports whether the shared tier is now slower than
+// computing an answer of op: a Redis that answers within its deadline but
+// slowly would otherwise be waited for on every request (issue 9: a Redis
+// 10–20 ms slow cut throughput by 85–92%).
+func (rc *ResponseCache) sharedTooSlow(op string) bool {
+	slow, ok := rc.cfg.Shared.(slowSharedCache)
+	if !ok {
+		return false
+	}
+	cost := time.Duration(rc.computeCost[op].Load())
+	// Under a few milliseconds the difference is not worth second-guessing
+	// what --redis-ops asks for (a loopback Redis answers in tens of
+	// microseconds, and a loaded machine makes that jitter).
+	return cost > 0 && slow.SlowerThan(max(cost, minSlowRedis))
+}
+
+// minSlowRedis is the least Redis latency the cache routes around.
+const minSlowRedis = 5 * time.Millisecond
+
+// noteComputeCost folds one computation of op into its moving average
+// (weight 1/8).
+func (rc *ResponseCache) noteComputeCost(op string, d time.Duration) {
+	a := rc.computeCost[op]
+	for {
+		old := a.Load()
+		next := int64(d)
+		if old != 0 {
+			next = old + (int64(d)-old)/8
+		}
+		if a.CompareAndSwap(old, next) {
+			return
+		}
+	}
+}
 
 func (rc *ResponseCache) isPublished(key string) bool {
 	v, ok := rc.published.Load(key)

@@ -479,7 +479,11 @@ func TestCacheRedisOutageAndRecovery(t *testing.T) {
 	require.False(t, red.State().Up, "the circuit is open after repeated failures")
 	require.NotEmpty(t, red.State().LastError)
 	require.Positive(t, metric(t, reg, "hcpcs_cache_redis_errors_total", "op", "get"))
-	require.Positive(t, metric(t, reg, "hcpcs_cache_redis_skipped_total", "op", "get"), "an open circuit stops calling Redis")
+	// Calls not made: by the open circuit (get), or, when the round trips
+	// before the outage took longer than computing a lookup (a loaded
+	// machine, -race), because Redis was not worth asking (slow).
+	require.Positive(t, metric(t, reg, "hcpcs_cache_redis_skipped_total", "op", "get")+metric(t, reg, "hcpcs_cache_redis_skipped_total", "op", "slow"),
+		"an open circuit stops calling Redis")
 	require.EqualValues(t, 1, metric(t, reg, "hcpcs_cache_redis_circuit_open"))
 	require.ErrorIs(t, red.Ping(context.Background()), cache.ErrUnavailable)
 
