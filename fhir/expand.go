@@ -203,6 +203,7 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 	if err != nil {
 		return err
 	}
+	opts.DefaultsUnversionedOnly = true
 	in, err := readExpandInputs(p, s.maxExpansion(), c.GetHeader(tooCostlyHeader))
 	if err != nil {
 		return err

@@ -137,7 +137,7 @@ func (r *entryRenderer) entries(ms []*valueset.Member) []expansionEntryJSON {
 func (r *entryRenderer) entry(m *valueset.Member) expansionEntryJSON {
 	in := r.in
 	e := expansionEntryJSON{System: m.System.URL, Code: m.Concept.Code, Display: m.Display}
-	if r.versioned[m.System.URL] {
+	if r.versioned[m.System.URL] || r.compiled.MixedVersions() {
 		e.Version = m.System.Version
 	}
 	if m.Concept.Inactive {

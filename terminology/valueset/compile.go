@@ -42,6 +42,13 @@ type Options struct {
 	// ValueSetVersion is the version per value set URL that an import
 	// naming none takes (default-valueset-version).
 	ValueSetVersion map[string]string
+	// DefaultsUnversionedOnly: SystemVersion is the system-version
+	// parameter of $expand, which only an include naming no version takes;
+	// a version pattern in the compose (1.x) resolves to the newest version
+	// it allows, as tx.fhir.org does (FHIRsmith tx/workers/worker.js,
+	// determineVersionBase). Without it, SystemVersion is the version a
+	// validated coding resolved to, which a pattern that allows it takes.
+	DefaultsUnversionedOnly bool
 }
 
 // Compiled is a value set ready for membership questions and expansion.
@@ -53,6 +60,8 @@ type Compiled struct {
 	activeOnly bool
 	// versionsMatch: the versions of a system count as one (versions.go).
 	versionsMatch bool
+	// mixedVersions: the compose names a system with different versions.
+	mixedVersions bool
 	// Systems lists the code system versions the evaluation used, in order
 	// of first use (used-codesystem).
 	Systems []Info
@@ -103,7 +112,7 @@ func compile(vs *ValueSet, r Resolver, opts Options, stack []string) (*Compiled,
 		return nil, invalidf("ValueSet.compose.include", "The compose of value set '%s' has no include", canon)
 	}
 	out := &Compiled{ValueSet: vs, activeOnly: opts.ActiveOnly || (vs.Compose.Inactive != nil && !*vs.Compose.Inactive),
-		versionsMatch: versionsMatch(vs.Compose)}
+		versionsMatch: versionsMatch(vs.Compose), mixedVersions: mixedVersions(vs.Compose)}
 	date := opts.Date
 	if !vs.Compose.LockedDate.IsZero() {
 		date = vs.Compose.LockedDate
@@ -181,7 +190,7 @@ func (out *Compiled) compileSet(s ConceptSet, path string, r Resolver, opts Opti
 			return nil, err
 		}
 		sub, err := compile(vs, r, Options{Date: opts.Date, SystemVersion: opts.SystemVersion, ForceVersion: opts.ForceVersion,
-			CheckVersion: opts.CheckVersion, ValueSetVersion: opts.ValueSetVersion}, stack)
+			CheckVersion: opts.CheckVersion, ValueSetVersion: opts.ValueSetVersion, DefaultsUnversionedOnly: opts.DefaultsUnversionedOnly}, stack)
 		if err != nil {
 			return nil, err
 		}
@@ -224,8 +233,8 @@ func resolveSystem(s ConceptSet, r Resolver, opts Options, date time.Time) (Code
 			// tx.fhir.org picks it (FHIRsmith determineVersionBase)
 			version = opts.CheckVersion[s.System]
 		}
-	} else if v := opts.SystemVersion[s.System]; IsVersionPattern(version) && VersionMatches(version, v) {
-		version = v // the request's version is one the pattern allows
+	} else if v := opts.SystemVersion[s.System]; !opts.DefaultsUnversionedOnly && IsVersionPattern(version) && VersionMatches(version, v) {
+		version = v // the coding's version is one the pattern allows
 	}
 	cs, err := r.CodeSystem(SystemRef{URL: s.System, Version: version, Date: date})
 	if err != nil {
