@@ -1,7 +1,9 @@
 package valueset
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -69,7 +71,12 @@ type Compiled struct {
 	// ImportedSets the value sets themselves, in the same order.
 	Imports      []string
 	ImportedSets []*ValueSet
-	systems      map[string]CodeSystem // by Info.Canonical
+	// ValueSetDefaults are the default-valueset-version entries
+	// (url|version) that decided the version of an import; an expansion
+	// echoes them (FHIRsmith tx/workers/worker.js, pinValueSet and
+	// foundParameters).
+	ValueSetDefaults []string
+	systems          map[string]CodeSystem // by Info.Canonical
 
 	indexMu sync.Mutex
 	indexes map[string]*TextIndex // built for systems without their own
@@ -184,9 +191,15 @@ func (out *Compiled) compileSet(s ConceptSet, path string, r Resolver, opts Opti
 	for _, canon := range s.ValueSets {
 		if v := opts.ValueSetVersion[canon]; v != "" && !strings.Contains(canon, "|") {
 			canon += "|" + v
+			out.useValueSetDefault(canon)
 		}
 		vs, err := r.ValueSet(canon)
 		if err != nil {
+			var unknown *UnknownValueSetError
+			if errors.As(err, &unknown) {
+				url, version, _ := strings.Cut(canon, "|")
+				return nil, &UnknownImportError{URL: url, Version: version, Err: unknown}
+			}
 			return nil, err
 		}
 		sub, err := compile(vs, r, Options{Date: opts.Date, SystemVersion: opts.SystemVersion, ForceVersion: opts.ForceVersion,
@@ -201,11 +214,20 @@ func (out *Compiled) compileSet(s ConceptSet, path string, r Resolver, opts Opti
 			out.Imports = append(out.Imports, vs.Canonical())
 			out.ImportedSets = append(out.ImportedSets, vs)
 		}
+		for _, d := range sub.ValueSetDefaults {
+			out.useValueSetDefault(d)
+		}
 		out.Imports = append(out.Imports, sub.Imports...)
 		out.ImportedSets = append(out.ImportedSets, sub.ImportedSets...)
 		set.imports = append(set.imports, sub)
 	}
 	return set, nil
+}
+
+func (out *Compiled) useValueSetDefault(canon string) {
+	if !slices.Contains(out.ValueSetDefaults, canon) {
+		out.ValueSetDefaults = append(out.ValueSetDefaults, canon)
+	}
 }
 
 func (out *Compiled) useSystem(info Info, cs CodeSystem) {
