@@ -121,9 +121,10 @@ type conceptJSON struct {
 }
 
 type designationJSON struct {
-	Language string     `json:"language,omitempty"`
-	Use      *fm.Coding `json:"use,omitempty"`
-	Value    string     `json:"value"`
+	Extension []extensionJSON `json:"extension,omitempty"`
+	Language  string          `json:"language,omitempty"`
+	Use       *fm.Coding      `json:"use,omitempty"`
+	Value     string          `json:"value"`
 }
 
 // propertyJSON carries exactly one value[x].

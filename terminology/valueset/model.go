@@ -92,6 +92,9 @@ type ConceptReference struct {
 	// Status is the concept's status in this value set (deprecated), from
 	// the valueset-deprecated or standards-status extension.
 	Status string
+	// Extensions are the listing's extensions that an expansion may read
+	// or repeat (extension.go).
+	Extensions []Extension
 }
 
 // Filter is a compose filter: property, operator and value.
