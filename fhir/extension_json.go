@@ -58,6 +58,9 @@ func engineExtension(b []byte) (valueset.Extension, bool) {
 		if !isValue || typ == "" {
 			continue
 		}
+		if out.Type != "" { // two values: not an extension FHIR allows
+			return valueset.Extension{}, false
+		}
 		raw = bytes.TrimSpace(raw)
 		switch {
 		case len(raw) > 0 && raw[0] == '"':
@@ -71,7 +74,10 @@ func engineExtension(b []byte) (valueset.Extension, bool) {
 		}
 		out.Type = typ
 	}
-	return out, out.Type != "" || len(out.Extensions) > 0
+	if out.Type == "" && len(out.Extensions) == 0 {
+		return valueset.Extension{}, false
+	}
+	return out, true
 }
 
 // engineExtensions are the extensions the engine keeps, nil for none.
@@ -108,6 +114,9 @@ func extensionOut(e valueset.Extension) (extensionJSON, bool) {
 	v := e.Value
 	switch e.Type {
 	case "Boolean":
+		if v != "true" && v != "false" {
+			return out, false
+		}
 		out.ValueBoolean = ptr(v == "true")
 	case "Integer", "PositiveInt", "UnsignedInt":
 		var n int
@@ -116,6 +125,10 @@ func extensionOut(e valueset.Extension) (extensionJSON, bool) {
 		}
 		out.ValueInteger = &n
 	case "Decimal":
+		var f float64
+		if json.Unmarshal([]byte(v), &f) != nil {
+			return out, false // not a JSON number, which json.Number would refuse to write
+		}
 		out.ValueDecimal = ptr(json.Number(v))
 	case "String":
 		out.ValueString = &v
