@@ -15,6 +15,8 @@ type extensionIn struct {
 	ValueString    string `json:"valueString,omitempty"`
 	ValueCanonical string `json:"valueCanonical,omitempty"`
 	ValueBoolean   *bool  `json:"valueBoolean,omitempty"`
+	// engine is the extension as the engine keeps it (extension_json.go).
+	engine valueset.Extension
 }
 
 // extValueSetSupplement names a supplement a value set's codes are to be

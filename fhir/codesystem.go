@@ -121,11 +121,10 @@ type conceptJSON struct {
 }
 
 type designationJSON struct {
-	Language string     `json:"language,omitempty"`
-	Use      *fm.Coding `json:"use,omitempty"`
-	Value    string     `json:"value"`
-	// Extension is read (a designation's standards-status), never written.
-	Extension []extensionIn `json:"extension,omitempty"`
+	Extension []extensionJSON `json:"extension,omitempty"`
+	Language  string          `json:"language,omitempty"`
+	Use       *fm.Coding      `json:"use,omitempty"`
+	Value     string          `json:"value"`
 }
 
 // propertyJSON carries exactly one value[x].

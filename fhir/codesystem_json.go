@@ -51,13 +51,13 @@ type filterDefIn struct {
 }
 
 type conceptIn struct {
-	Code        string            `json:"code"`
-	Display     string            `json:"display"`
-	Definition  string            `json:"definition"`
-	Designation []designationJSON `json:"designation"`
-	Property    []map[string]any  `json:"property"`
-	Concept     []conceptIn       `json:"concept"`
-	Extension   []extensionIn     `json:"extension"`
+	Code        string           `json:"code"`
+	Display     string           `json:"display"`
+	Definition  string           `json:"definition"`
+	Designation []designationIn  `json:"designation"`
+	Property    []map[string]any `json:"property"`
+	Concept     []conceptIn      `json:"concept"`
+	Extension   []extensionIn    `json:"extension"`
 }
 
 var (
@@ -119,9 +119,9 @@ func ParseCodeSystem(b []byte, origin string) (*local.Definition, error) {
 		out := make([]*local.ConceptDefinition, 0, len(cs))
 		for i, c := range cs {
 			where := fmt.Sprintf("%s[%d]", path, i)
-			cd := &local.ConceptDefinition{Code: c.Code, Display: c.Display, Definition: c.Definition}
+			cd := &local.ConceptDefinition{Code: c.Code, Display: c.Display, Definition: c.Definition, Extensions: engineExtensions(c.Extension)}
 			for _, dsg := range c.Designation {
-				cd.Designations = append(cd.Designations, valueset.Designation{Language: dsg.Language, Use: engineCoding(dsg.Use), Value: dsg.Value, StandardsStatus: standardsStatus(dsg.Extension)})
+				cd.Designations = append(cd.Designations, dsg.engine())
 			}
 			for j, p := range c.Property {
 				pv, err := conceptProperty(p)

@@ -41,7 +41,10 @@
 // packages, load.go) and writes ValueSet resources and expansions. R4 has
 // no expansion.property or contains.property: they go in the R5
 // cross-version extensions, which R4 validators accept and converters turn
-// back into the R5 elements.
+// back into the R5 elements. The extensions of concepts, designations and
+// compose listings reach the engine as valueset.Extension
+// (extension_json.go), which says what an expansion entry takes from them;
+// used-supplement names the supplements applied to the systems used.
 //
 // # Errors
 //

@@ -93,6 +93,11 @@ func engineError(err error) (int, terminology.Issue, bool) {
 		}
 		return http.StatusNotFound, terminology.Issue{Severity: "error", Code: "not-found", TxType: "not-found", MessageID: id, Text: text}, true
 	}
+	var ui *valueset.UnknownImportError
+	if errors.As(err, &ui) && ui.Version != "" {
+		return http.StatusNotFound, terminology.Issue{Severity: "error", Code: "not-found", TxType: "not-found",
+			MessageID: "VS_EXP_IMPORT_UNK_PINNED", Text: ui.Error()}, true
+	}
 	var uv *valueset.UnknownValueSetError
 	if errors.As(err, &uv) {
 		return http.StatusNotFound, terminology.Issue{Severity: "error", Code: "not-found", TxType: "not-found",

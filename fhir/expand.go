@@ -203,6 +203,7 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 	if err != nil {
 		return err
 	}
+	opts.DefaultsUnversionedOnly = true
 	in, err := readExpandInputs(p, s.maxExpansion(), c.GetHeader(tooCostlyHeader))
 	if err != nil {
 		return err
@@ -214,6 +215,9 @@ func (s *Server) expand(c *gin.Context, instance *valueset.ValueSet) error {
 		return err
 	}
 	in.echo = usedVersionRules(in.echo, compiled)
+	for _, canon := range compiled.ValueSetDefaults {
+		in.echo = append(in.echo, expansionParamJSON{Name: "default-valueset-version", ValueUri: ptr(canon)})
+	}
 	in.req.Exclude = func(m *valueset.Member) bool {
 		v, ok := in.excludeSystems[m.System.URL]
 		return ok && (v == "" || v == m.System.Version)

@@ -13,8 +13,11 @@ import (
 type expandInputs struct {
 	req                 valueset.ExpandRequest
 	includeDesignations bool
-	designations        []string // language or system|code of uses to include
-	properties          []string // "*" for all
+	// includeDefinition keeps the value set's own extensions in the
+	// expansion.
+	includeDefinition bool
+	designations      []string // language or system|code of uses to include
+	properties        []string // "*" for all
 	// displayLanguage is the parameter as given; languages the list the
 	// displays are chosen by (useLanguages), none for the code system's.
 	displayLanguage string
@@ -85,6 +88,8 @@ func readExpandInputs(p *opParams, maxExpansion int, threshold string) (*expandI
 			in.req.Nested = !v
 		case "includeDesignations":
 			in.includeDesignations = v
+		case "includeDefinition":
+			in.includeDefinition = v
 		}
 	}
 	lang, hasLang, err := p.displayLanguage()

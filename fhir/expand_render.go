@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +27,11 @@ func renderExpansion(snap *terminology.Snapshot, compiled *valueset.Compiled, ex
 	// tx.fhir.org leaves description out (tests tho/act-exclusion,
 	// deprecated/vs-deprecation).
 	out.Description = ""
+	if in.includeDefinition {
+		// the definition's extensions too (FHIRsmith tx/workers/expand.js,
+		// expand: they are dropped only without includeDefinition)
+		out.Extension = sourceExtensions(vs)
+	}
 	x := &out.Expansion
 	x.Identifier = expansionIdentifier(snap, vs, in)
 	x.Timestamp = snap.LoadedAt().Format(time.RFC3339)
@@ -56,6 +62,17 @@ func renderExpansion(snap *terminology.Snapshot, compiled *valueset.Compiled, ex
 				extensionJSON{URL: extUnclosedReason, ValueString: ptr("This extension is based on a fragment of the code system " + info.URL)})
 		}
 	}
+	// The supplements applied to the code systems the expansion used
+	// (FHIRsmith tx/workers/expand.js, listSupplements).
+	for _, info := range compiled.Systems {
+		if cs, ok := compiled.System(info).(*local.System); ok {
+			for _, sup := range cs.Definition().Supplemented {
+				if !slices.ContainsFunc(x.Parameter, func(p expansionParamJSON) bool { return p.Name == "used-supplement" && deref(p.ValueUri) == sup }) {
+					x.Parameter = append(x.Parameter, expansionParamJSON{Name: "used-supplement", ValueUri: ptr(sup)})
+				}
+			}
+		}
+	}
 	r := &entryRenderer{compiled: compiled, in: in, props: expansionProperties(compiled, in.properties), versioned: severalVersions(compiled.Systems),
 		definition: slices.Contains(in.properties, "definition")}
 	x.Contains = r.entries(exp.Contains)
@@ -76,6 +93,9 @@ type entryRenderer struct {
 	// is the concept's definition rather than a declared property.
 	definition bool
 	status     bool // some entry carries a status property
+	// fromExtensions are the properties entries took from extensions
+	// (label, order, weight), in order of first use.
+	fromExtensions []valueset.PropertyDefinition
 	// statusCodes is, per system, the code of its status property, ""
 	// for a system without one (HCPCS): worked out once per expansion, so
 	// that an entry of such a system builds no property values.
@@ -120,7 +140,25 @@ func (r *entryRenderer) declared() []valueset.PropertyDefinition {
 	if r.status && !has("status") {
 		out = append(slices.Clip(out), valueset.PropertyDefinition{Code: "status", URI: statusPropertyURI, Type: valueset.TypeCode})
 	}
+	for _, d := range r.fromExtensions {
+		if !has(d.Code) {
+			out = append(slices.Clip(out), d)
+		}
+	}
 	return out
+}
+
+// useExtensionProperty notes that an entry carries the property code,
+// which extensions give.
+func (r *entryRenderer) useExtensionProperty(code string) {
+	if slices.ContainsFunc(r.fromExtensions, func(d valueset.PropertyDefinition) bool { return d.Code == code }) {
+		return
+	}
+	for _, d := range []valueset.PropertyDefinition{valueset.LabelProperty, valueset.OrderProperty, valueset.WeightProperty} {
+		if d.Code == code {
+			r.fromExtensions = append(r.fromExtensions, d)
+		}
+	}
 }
 
 func (r *entryRenderer) entries(ms []*valueset.Member) []expansionEntryJSON {
@@ -137,7 +175,7 @@ func (r *entryRenderer) entries(ms []*valueset.Member) []expansionEntryJSON {
 func (r *entryRenderer) entry(m *valueset.Member) expansionEntryJSON {
 	in := r.in
 	e := expansionEntryJSON{System: m.System.URL, Code: m.Concept.Code, Display: m.Display}
-	if r.versioned[m.System.URL] {
+	if r.versioned[m.System.URL] || r.compiled.MixedVersions() {
 		e.Version = m.System.Version
 	}
 	if m.Concept.Inactive {
@@ -146,9 +184,13 @@ func (r *entryRenderer) entry(m *valueset.Member) expansionEntryJSON {
 	if m.Concept.Abstract {
 		e.Abstract = ptr(true)
 	}
-	designations := append(slices.Clone(m.Designations), m.Concept.Designations...)
+	var designations []valueset.Designation
 	if len(in.languages) > 0 {
 		e.Display, designations = r.byLanguage(m)
+	} else if in.includeDesignations {
+		// the code system's, then the compose's, as tx.fhir.org lists
+		// them (FHIRsmith tx/workers/expand.js, includeCodes)
+		designations = append(slices.Clip(m.Concept.Designations), m.Designations...)
 	}
 	if in.includeDesignations {
 		e.Designation = engineDesignations(selectDesignations(designations, in.designations))
@@ -174,6 +216,12 @@ func (r *entryRenderer) entry(m *valueset.Member) expansionEntryJSON {
 	if r.definition && m.Concept.Definition != "" {
 		shown = append(shown, valueset.PropertyValue{Code: "definition", Type: valueset.TypeString, Value: m.Concept.Definition})
 	}
+	// label, order and weight, from extensions (FHIRsmith
+	// tx/workers/expand.js, includeCode)
+	for _, pv := range m.ExtensionProperties() {
+		r.useExtensionProperty(pv.Code)
+		shown = append(shown, pv)
+	}
 	for _, pv := range values {
 		if !slices.ContainsFunc(r.props, func(d valueset.PropertyDefinition) bool { return d.Code == pv.Code }) {
 			continue
@@ -185,6 +233,7 @@ func (r *entryRenderer) entry(m *valueset.Member) expansionEntryJSON {
 	for _, pv := range shown {
 		e.Extension = append(e.Extension, propertyExtension(pv))
 	}
+	e.Extension = append(e.Extension, extensionsOut(m.EchoedExtensions())...)
 	e.Contains = r.entries(m.Contains)
 	return e
 }
@@ -221,4 +270,16 @@ func (r *entryRenderer) byLanguage(m *valueset.Member) (string, []valueset.Desig
 	}
 	shown := ds[i].Value
 	return shown, slices.Delete(ds, i, i+1)
+}
+
+// sourceExtensions are the extensions of a value set as its source gives
+// them, nil for none or no source.
+func sourceExtensions(vs *valueset.ValueSet) []json.RawMessage {
+	var src struct {
+		Extension []json.RawMessage `json:"extension"`
+	}
+	if len(vs.Source) == 0 || json.Unmarshal(vs.Source, &src) != nil {
+		return nil
+	}
+	return src.Extension
 }

@@ -20,7 +20,10 @@ const (
 // and the expansion.
 type expandedValueSetJSON struct {
 	valueSetJSON
-	Expansion expansionJSON `json:"expansion"`
+	// Extension, with includeDefinition, are the value set's extensions as
+	// its source gives them; it takes the place of valueSetJSON's.
+	Extension []json.RawMessage `json:"extension,omitempty"`
+	Expansion expansionJSON     `json:"expansion"`
 }
 
 type expansionJSON struct {
@@ -59,16 +62,19 @@ type expansionEntryJSON struct {
 
 // extensionJSON carries exactly one value[x], or nested extensions.
 type extensionJSON struct {
-	URL           string          `json:"url"`
-	Extension     []extensionJSON `json:"extension,omitempty"`
-	ValueCode     *string         `json:"valueCode,omitempty"`
-	ValueCoding   *fm.Coding      `json:"valueCoding,omitempty"`
-	ValueString   *string         `json:"valueString,omitempty"`
-	ValueInteger  *int            `json:"valueInteger,omitempty"`
-	ValueBoolean  *bool           `json:"valueBoolean,omitempty"`
-	ValueDateTime *string         `json:"valueDateTime,omitempty"`
-	ValueDecimal  *json.Number    `json:"valueDecimal,omitempty"`
-	ValueUri      *string         `json:"valueUri,omitempty"`
+	URL            string          `json:"url"`
+	Extension      []extensionJSON `json:"extension,omitempty"`
+	ValueCode      *string         `json:"valueCode,omitempty"`
+	ValueCoding    *fm.Coding      `json:"valueCoding,omitempty"`
+	ValueString    *string         `json:"valueString,omitempty"`
+	ValueInteger   *int            `json:"valueInteger,omitempty"`
+	ValueBoolean   *bool           `json:"valueBoolean,omitempty"`
+	ValueDateTime  *string         `json:"valueDateTime,omitempty"`
+	ValueDecimal   *json.Number    `json:"valueDecimal,omitempty"`
+	ValueUri       *string         `json:"valueUri,omitempty"`
+	ValueId        *string         `json:"valueId,omitempty"`
+	ValueCanonical *string         `json:"valueCanonical,omitempty"`
+	ValueMarkdown  *string         `json:"valueMarkdown,omitempty"`
 }
 
 // propertyExtension is one contains.property as its R4 extension.
@@ -122,7 +128,7 @@ func expansionPropertyExtension(d valueset.PropertyDefinition, uri string) exten
 func engineDesignations(ds []valueset.Designation) []designationJSON {
 	out := make([]designationJSON, 0, len(ds))
 	for _, d := range ds {
-		out = append(out, designationJSON{Language: d.Language, Use: fhirCoding(d.Use), Value: d.Value})
+		out = append(out, designationJSON{Extension: extensionsOut(d.EchoedExtensions()), Language: d.Language, Use: fhirCoding(d.Use), Value: d.Value})
 	}
 	return out
 }

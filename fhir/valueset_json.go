@@ -55,10 +55,11 @@ type conceptSetJSON struct {
 }
 
 type conceptRefJSON struct {
-	Code        string            `json:"code"`
-	Display     string            `json:"display,omitempty"`
-	Designation []designationJSON `json:"designation,omitempty"`
-	// Extension is read for the concept's status in the value set.
+	Code        string          `json:"code"`
+	Display     string          `json:"display,omitempty"`
+	Designation []designationIn `json:"designation,omitempty"`
+	// Extension is read for the concept's status in the value set, and
+	// kept for the expansion (valueset.Member.EchoedExtensions).
 	Extension []extensionIn `json:"extension,omitempty"`
 }
 
@@ -166,9 +167,9 @@ func conceptSets(in []conceptSetJSON) []valueset.ConceptSet {
 	for i, s := range in {
 		cs := valueset.ConceptSet{System: s.System, Version: s.Version, ValueSets: s.ValueSet}
 		for _, c := range s.Concept {
-			ref := valueset.ConceptReference{Code: c.Code, Display: c.Display, Status: referenceStatus(c.Extension)}
+			ref := valueset.ConceptReference{Code: c.Code, Display: c.Display, Status: referenceStatus(c.Extension), Extensions: engineExtensions(c.Extension)}
 			for _, d := range c.Designation {
-				ref.Designations = append(ref.Designations, valueset.Designation{Language: d.Language, Use: engineCoding(d.Use), Value: d.Value})
+				ref.Designations = append(ref.Designations, d.engine())
 			}
 			cs.Concepts = append(cs.Concepts, ref)
 		}

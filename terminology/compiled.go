@@ -62,7 +62,7 @@ func optionsKey(o valueset.Options) string {
 	if !o.Date.IsZero() {
 		b.WriteString(o.Date.UTC().Format("2006-01-02T15:04:05.999999999"))
 	}
-	fmt.Fprintf(&b, "\x00%t", o.ActiveOnly)
+	fmt.Fprintf(&b, "\x00%t%t", o.ActiveOnly, o.DefaultsUnversionedOnly)
 	for _, m := range []map[string]string{o.SystemVersion, o.ForceVersion, o.CheckVersion, o.ValueSetVersion} {
 		keys := make([]string, 0, len(m))
 		for k := range m {

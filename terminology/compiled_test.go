@@ -24,6 +24,7 @@ func TestOptionsKey(t *testing.T) {
 		{ValueSetVersion: m("http://example.org/vs", "1")},
 		{ValueSetVersion: m("http://example.org/vs", "2")},
 		{SystemVersion: m(SystemURL, "2023-01")},
+		{SystemVersion: m(SystemURL, "2023-01"), DefaultsUnversionedOnly: true},
 	}
 	seen := map[string]int{}
 	for i, o := range options {

@@ -30,6 +30,9 @@ type Definition struct {
 	Filters []FilterDefinition
 	// Concepts are the top-level concepts; each holds its children.
 	Concepts []*ConceptDefinition
+	// Supplemented are the canonicals of the supplements applied to it
+	// (Supplement), which an expansion reports as used-supplement.
+	Supplemented []string
 }
 
 // FilterDefinition is one CodeSystem.filter.
@@ -45,5 +48,8 @@ type ConceptDefinition struct {
 	// Properties are the concept's property values as the resource gives
 	// them (Value is the lexical form; Coding set for Coding values).
 	Properties []valueset.PropertyValue
+	// Extensions are the concept's extensions, for an expansion to read
+	// or repeat (valueset.Member.EchoedExtensions).
+	Extensions []valueset.Extension
 	Concepts   []*ConceptDefinition
 }

@@ -39,6 +39,7 @@ func Supplement(base, sup *Definition, source string) (*Definition, error) {
 				target.Designations = append(target.Designations, d)
 			}
 			target.Properties = append(target.Properties, c.Properties...)
+			target.Extensions = append(target.Extensions, c.Extensions...)
 			if err := apply(c.Concepts, where+".concept"); err != nil {
 				return err
 			}
@@ -48,6 +49,7 @@ func Supplement(base, sup *Definition, source string) (*Definition, error) {
 	if err := apply(sup.Concepts, "CodeSystem.concept"); err != nil {
 		return nil, err
 	}
+	out.Supplemented = append(slices.Clip(base.Supplemented), source)
 	return &out, nil
 }
 
@@ -66,6 +68,7 @@ func cloneConcepts(cs []*ConceptDefinition, byCode map[string]*ConceptDefinition
 		cp := *c
 		cp.Designations = slices.Clip(slices.Clone(c.Designations))
 		cp.Properties = slices.Clip(slices.Clone(c.Properties))
+		cp.Extensions = slices.Clip(slices.Clone(c.Extensions))
 		cp.Concepts = cloneConcepts(c.Concepts, byCode, caseSensitive)
 		if _, dup := byCode[key(c.Code, caseSensitive)]; !dup {
 			byCode[key(c.Code, caseSensitive)] = &cp

@@ -40,3 +40,32 @@ func TestSupplement(t *testing.T) {
 	_, err = Supplement(base, base, "x")
 	require.ErrorContains(t, err, "is not a supplement")
 }
+
+// A supplement's concept extensions join the concept's, and the supplement
+// is listed among those applied, for used-supplement (FHIRsmith
+// tx/workers/expand.js: the concept's extensions include its supplements',
+// and listSupplements names them).
+func TestSupplementExtensions(t *testing.T) {
+	label := func(v string) valueset.Extension {
+		return valueset.Extension{URL: valueset.ExtCodeSystemLabel, Type: "String", Value: v}
+	}
+	order := valueset.Extension{URL: valueset.ExtCodeSystemOrder, Type: "Integer", Value: "3"}
+	base := fixtureDefinition()
+	base.Concepts[1].Extensions = []valueset.Extension{order} // B
+	sup := &Definition{URL: "http://example.org/zoo-labels", Version: "1", Content: "supplement", Supplements: fixtureURL,
+		Concepts: []*ConceptDefinition{{Code: "B", Extensions: []valueset.Extension{label("b.")}}}}
+	d, err := Supplement(base, sup, "http://example.org/zoo-labels|1")
+	require.NoError(t, err)
+	require.Equal(t, []string{"http://example.org/zoo-labels|1"}, d.Supplemented)
+	s, err := New(d)
+	require.NoError(t, err)
+	bee, _ := s.Concept("B")
+	require.Equal(t, []valueset.Extension{order, label("b.")}, bee.Extensions)
+
+	again, err := Supplement(d, &Definition{URL: "http://example.org/zoo-more", Content: "supplement", Supplements: fixtureURL}, "http://example.org/zoo-more")
+	require.NoError(t, err)
+	require.Equal(t, []string{"http://example.org/zoo-labels|1", "http://example.org/zoo-more"}, again.Supplemented)
+	require.Equal(t, []string{"http://example.org/zoo-labels|1"}, d.Supplemented, "the first result is untouched")
+	require.Equal(t, []valueset.Extension{order}, base.Concepts[1].Extensions, "base is untouched")
+	require.Empty(t, base.Supplemented)
+}

@@ -148,7 +148,7 @@ func (s *System) collect(defs []*ConceptDefinition, path string, parent int, pat
 			}
 		}
 		i := len(s.concepts)
-		c := &valueset.Concept{Code: cd.Code, Display: cd.Display, Definition: cd.Definition, Designations: cd.Designations, Index: i}
+		c := &valueset.Concept{Code: cd.Code, Display: cd.Display, Definition: cd.Definition, Designations: cd.Designations, Extensions: cd.Extensions, Index: i}
 		pvs, err := s.checkProperties(cd, p)
 		if err != nil {
 			return err

@@ -82,6 +82,9 @@ type Concept struct {
 	// not valid codes for data.
 	Abstract     bool
 	Designations []Designation
+	// Extensions are the concept's extensions (of a CodeSystem resource
+	// and its supplements) that an expansion may read or repeat.
+	Extensions []Extension
 	// Index is the concept's position in Concepts(); providers use it to
 	// reach their own record in O(1) from a predicate.
 	Index int
@@ -98,6 +101,8 @@ type Designation struct {
 	// status (withdrawn, deprecated): set, the text is no longer a correct
 	// display of the concept.
 	StandardsStatus string
+	// Extensions are the designation's own.
+	Extensions []Extension
 }
 
 // Coding is a code of a code system, as a property value or designation use.

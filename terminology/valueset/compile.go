@@ -1,7 +1,9 @@
 package valueset
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -42,6 +44,13 @@ type Options struct {
 	// ValueSetVersion is the version per value set URL that an import
 	// naming none takes (default-valueset-version).
 	ValueSetVersion map[string]string
+	// DefaultsUnversionedOnly: SystemVersion is the system-version
+	// parameter of $expand, which only an include naming no version takes;
+	// a version pattern in the compose (1.x) resolves to the newest version
+	// it allows, as tx.fhir.org does (FHIRsmith tx/workers/worker.js,
+	// determineVersionBase). Without it, SystemVersion is the version a
+	// validated coding resolved to, which a pattern that allows it takes.
+	DefaultsUnversionedOnly bool
 }
 
 // Compiled is a value set ready for membership questions and expansion.
@@ -53,6 +62,8 @@ type Compiled struct {
 	activeOnly bool
 	// versionsMatch: the versions of a system count as one (versions.go).
 	versionsMatch bool
+	// mixedVersions: the compose names a system with different versions.
+	mixedVersions bool
 	// Systems lists the code system versions the evaluation used, in order
 	// of first use (used-codesystem).
 	Systems []Info
@@ -60,7 +71,12 @@ type Compiled struct {
 	// ImportedSets the value sets themselves, in the same order.
 	Imports      []string
 	ImportedSets []*ValueSet
-	systems      map[string]CodeSystem // by Info.Canonical
+	// ValueSetDefaults are the default-valueset-version entries
+	// (url|version) that decided the version of an import; an expansion
+	// echoes them (FHIRsmith tx/workers/worker.js, pinValueSet and
+	// foundParameters).
+	ValueSetDefaults []string
+	systems          map[string]CodeSystem // by Info.Canonical
 
 	indexMu sync.Mutex
 	indexes map[string]*TextIndex // built for systems without their own
@@ -103,7 +119,7 @@ func compile(vs *ValueSet, r Resolver, opts Options, stack []string) (*Compiled,
 		return nil, invalidf("ValueSet.compose.include", "The compose of value set '%s' has no include", canon)
 	}
 	out := &Compiled{ValueSet: vs, activeOnly: opts.ActiveOnly || (vs.Compose.Inactive != nil && !*vs.Compose.Inactive),
-		versionsMatch: versionsMatch(vs.Compose)}
+		versionsMatch: versionsMatch(vs.Compose), mixedVersions: mixedVersions(vs.Compose)}
 	date := opts.Date
 	if !vs.Compose.LockedDate.IsZero() {
 		date = vs.Compose.LockedDate
@@ -175,13 +191,19 @@ func (out *Compiled) compileSet(s ConceptSet, path string, r Resolver, opts Opti
 	for _, canon := range s.ValueSets {
 		if v := opts.ValueSetVersion[canon]; v != "" && !strings.Contains(canon, "|") {
 			canon += "|" + v
+			out.useValueSetDefault(canon)
 		}
 		vs, err := r.ValueSet(canon)
 		if err != nil {
+			var unknown *UnknownValueSetError
+			if errors.As(err, &unknown) {
+				url, version, _ := strings.Cut(canon, "|")
+				return nil, &UnknownImportError{URL: url, Version: version, Err: unknown}
+			}
 			return nil, err
 		}
 		sub, err := compile(vs, r, Options{Date: opts.Date, SystemVersion: opts.SystemVersion, ForceVersion: opts.ForceVersion,
-			CheckVersion: opts.CheckVersion, ValueSetVersion: opts.ValueSetVersion}, stack)
+			CheckVersion: opts.CheckVersion, ValueSetVersion: opts.ValueSetVersion, DefaultsUnversionedOnly: opts.DefaultsUnversionedOnly}, stack)
 		if err != nil {
 			return nil, err
 		}
@@ -192,11 +214,20 @@ func (out *Compiled) compileSet(s ConceptSet, path string, r Resolver, opts Opti
 			out.Imports = append(out.Imports, vs.Canonical())
 			out.ImportedSets = append(out.ImportedSets, vs)
 		}
+		for _, d := range sub.ValueSetDefaults {
+			out.useValueSetDefault(d)
+		}
 		out.Imports = append(out.Imports, sub.Imports...)
 		out.ImportedSets = append(out.ImportedSets, sub.ImportedSets...)
 		set.imports = append(set.imports, sub)
 	}
 	return set, nil
+}
+
+func (out *Compiled) useValueSetDefault(canon string) {
+	if !slices.Contains(out.ValueSetDefaults, canon) {
+		out.ValueSetDefaults = append(out.ValueSetDefaults, canon)
+	}
 }
 
 func (out *Compiled) useSystem(info Info, cs CodeSystem) {
@@ -224,8 +255,8 @@ func resolveSystem(s ConceptSet, r Resolver, opts Options, date time.Time) (Code
 			// tx.fhir.org picks it (FHIRsmith determineVersionBase)
 			version = opts.CheckVersion[s.System]
 		}
-	} else if v := opts.SystemVersion[s.System]; IsVersionPattern(version) && VersionMatches(version, v) {
-		version = v // the request's version is one the pattern allows
+	} else if v := opts.SystemVersion[s.System]; !opts.DefaultsUnversionedOnly && IsVersionPattern(version) && VersionMatches(version, v) {
+		version = v // the coding's version is one the pattern allows
 	}
 	cs, err := r.CodeSystem(SystemRef{URL: s.System, Version: version, Date: date})
 	if err != nil {

@@ -194,6 +194,22 @@ func TestCompileImportErrors(t *testing.T) {
 	require.Equal(t, vsBase+"missing", uv.Canonical)
 	require.ErrorIs(t, err, ErrNotFound)
 
+	var ui *UnknownImportError
+	require.ErrorAs(t, err, &ui)
+	require.Empty(t, ui.Version)
+	require.Equal(t, uv.Error(), err.Error(), "an unpinned import keeps the resolver's words")
+
+	// A pinned import that cannot be found is reported as such
+	// (FHIRsmith tx/workers/expand.js, VS_EXP_IMPORT_UNK_PINNED; HL7 test
+	// default-valueset-version/indirect-expand-zero-pinned-wrong).
+	_, err = Compile(newVS("pinned", []ConceptSet{imports("acc")}), r, Options{ValueSetVersion: map[string]string{vsBase + "acc": "9"}})
+	require.ErrorAs(t, err, &ui)
+	require.Equal(t, UnknownImportError{URL: vsBase + "acc", Version: "9", Err: ui.Err}, *ui)
+	require.Equal(t, "Unable to find included value set '"+vsBase+"acc' version '9'", err.Error())
+	require.ErrorAs(t, err, &uv, "validation still finds the unknown value set")
+	require.Equal(t, vsBase+"acc|9", uv.Canonical)
+	require.ErrorIs(t, err, ErrNotFound)
+
 	// A value set imported twice side by side is not a cycle.
 	c := mustCompile(t, r, newVS("twice", []ConceptSet{imports("acc"), imports("acc", "acc")}), Options{})
 	require.Equal(t, []string{"A101", "A1010", "A1011", "C400", "D500", "D501"}, codes(expandAll(t, c, "")))
@@ -305,4 +321,29 @@ func TestCompileFilterer(t *testing.T) {
 	_, err = Compile(&ValueSet{URL: vsBase + "f", Compose: &Compose{Include: []ConceptSet{sys(dmeURL, Filter{"size", "like", "v"})}}}, r, Options{})
 	require.ErrorAs(t, err, &e)
 	require.Equal(t, "ValueSet.compose.include[0].filter[0].op", e.Path)
+}
+
+// FHIRsmith tx/workers/worker.js, pinValueSet: a default-valueset-version
+// that decides an import's version is reported (foundParameters), one
+// that decides nothing is not (HL7 test
+// default-valueset-version/indirect-expand-zero-pinned).
+func TestCompileValueSetDefaults(t *testing.T) {
+	r := newFixture(false)
+	pinnedAcc := vsBase + "acc|1"
+	tests := []struct {
+		name     string
+		include  []ConceptSet
+		defaults map[string]string
+		want     []string
+	}{
+		{"applied", []ConceptSet{imports("acc")}, map[string]string{vsBase + "acc": "1"}, []string{pinnedAcc}},
+		{"applied through an import", []ConceptSet{imports("acc-noted")}, map[string]string{vsBase + "acc": "1"}, []string{pinnedAcc}},
+		{"the import names its version", []ConceptSet{{ValueSets: []string{pinnedAcc}}}, map[string]string{vsBase + "acc": "1"}, nil},
+		{"for another value set", []ConceptSet{imports("acc")}, map[string]string{vsBase + "noted": "1"}, nil},
+		{"reported once", []ConceptSet{imports("acc"), imports("acc")}, map[string]string{vsBase + "acc": "1"}, []string{pinnedAcc}},
+	}
+	for _, tc := range tests {
+		c := mustCompile(t, r, newVS("d", tc.include), Options{ValueSetVersion: tc.defaults})
+		require.Equal(t, tc.want, c.ValueSetDefaults, tc.name)
+	}
 }

@@ -19,6 +19,13 @@
 // implement CodeSystem; so will FHIR CodeSystem resources (tx-resource,
 // packages). The engine knows nothing of HCPCS.
 //
+// # Extensions
+//
+// Concepts, designations and a compose's listings keep the extensions an
+// expansion needs ([Extension]): extension.go says which become
+// properties of an entry (label, order, weight) and which are repeated,
+// as tx.fhir.org does.
+//
 // # Dependencies
 //
 // This package imports only the standard library: no gin, go-redis or

@@ -81,9 +81,11 @@ func (c *Compiled) Expand(req ExpandRequest) (*Expansion, error) {
 		members[i] = h.member()
 	}
 	// A tree only when it is the whole expansion, as tx.fhir.org does
-	// (FHIRsmith tx/workers/expand.js: no offset, count above the size).
+	// (FHIRsmith tx/workers/expand.js: no offset, count above the size),
+	// and, with a text filter, only of includes that filter their system:
+	// the text search of a whole system gives a flat list.
 	if req.Nested && req.Offset == 0 && len(members) == total && (!req.HasCount || req.Count > total) &&
-		!HasWords(req.Filter) && c.nestable() {
+		(!HasWords(req.Filter) || c.filteredOnly()) && c.nestable() {
 		if roots := c.nest(members); roots != nil {
 			members = roots
 		}

@@ -32,6 +32,21 @@ func (c *Compiled) nestable() bool {
 	return true
 }
 
+// filteredOnly reports whether every include of a system filters it. A
+// text filter keeps such an expansion nestable, as tx.fhir.org nests the
+// matches of a compose filter under their parent, while it lists the text
+// matches of a whole system flat (FHIRsmith tx/workers/expand.js,
+// includeCodes: the filter loop looks up the parent, the whole-system
+// search does not).
+func (c *Compiled) filteredOnly() bool {
+	for _, s := range c.include {
+		if s.cs != nil && !s.filtered {
+			return false
+		}
+	}
+	return true
+}
+
 // nest arranges the members of a whole expansion as a tree: a member whose
 // one parent is in the expansion goes under it, the others are roots; both
 // keep the expansion's order. It returns nil, for a flat answer, when a

@@ -59,12 +59,17 @@ func TestExpandNested(t *testing.T) {
 		{"a concept list is flat", newTree(nil), []ConceptSet{listed(treeURL, "A", "A2")}, Options{}, ExpandRequest{Nested: true}, "A A2"},
 		{"a page is flat", newTree(nil), []ConceptSet{sys(treeURL)}, Options{}, ExpandRequest{Nested: true, Count: 5, HasCount: true}, "A A1 A1a A2 B"},
 		{"a count above the size nests", newTree(nil), []ConceptSet{sys(treeURL)}, Options{}, ExpandRequest{Nested: true, Count: 6, HasCount: true}, "A(A1(A1a) A2) B"},
-		{"a text filter is flat", newTree(nil), []ConceptSet{sys(treeURL)}, Options{}, ExpandRequest{Nested: true, Filter: "a"}, "A A1 A1a A2"},
+		{"a text filter on a whole system is flat", newTree(nil), []ConceptSet{sys(treeURL)}, Options{}, ExpandRequest{Nested: true, Filter: "a"}, "A A1 A1a A2"},
+		// FHIRsmith tx/workers/expand.js, includeCodes: the matches of a
+		// compose filter go under their parent whatever the text filter
+		// (HL7 test search/search-filter-yes).
+		{"a text filter on a compose filter nests", newTree(nil), []ConceptSet{sys(treeURL, underA)}, Options{}, ExpandRequest{Nested: true, Filter: "a"}, "A(A1(A1a) A2)"},
+		{"a text filter with a whole system beside a filter is flat", newTree(nil), []ConceptSet{sys(treeURL, underA), sys(dmeURL)}, Options{}, ExpandRequest{Nested: true, Filter: "a"}, "A A1 A1a A2"},
 		{"several parents is flat", newTree(map[string][]string{"A2": {"A", "B"}}), []ConceptSet{sys(treeURL)}, Options{}, ExpandRequest{Nested: true}, "A A1 A1a A2 B"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &fixtureResolver{systems: map[string][]CodeSystem{treeURL: {tc.cs}}, valueSets: map[string]*ValueSet{}}
+			r := &fixtureResolver{systems: map[string][]CodeSystem{treeURL: {tc.cs}, dmeURL: {newMemCS(dmeURL, dmeVersion, nil)}}, valueSets: map[string]*ValueSet{}}
 			c := mustCompile(t, r, &ValueSet{URL: vsBase + "tree", Compose: &Compose{Include: tc.include}}, tc.opts)
 			exp, err := c.Expand(tc.req)
 			require.NoError(t, err)

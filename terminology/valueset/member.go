@@ -15,6 +15,8 @@ type Member struct {
 	Contains []*Member
 	// Status is the status the compose gives a listed concept (deprecated).
 	Status string
+	// Extensions are the compose's extensions of a listed concept.
+	Extensions []Extension
 }
 
 // Lookup reports whether the value set contains the code of system (a
@@ -144,6 +146,7 @@ func (m *Member) withReference(ref *ConceptReference) {
 		m.Designations = ref.Designations
 	}
 	m.Status = ref.Status
+	m.Extensions = ref.Extensions
 }
 
 // members yields the members of the value set in its stable order:

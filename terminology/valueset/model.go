@@ -92,6 +92,9 @@ type ConceptReference struct {
 	// Status is the concept's status in this value set (deprecated), from
 	// the valueset-deprecated or standards-status extension.
 	Status string
+	// Extensions are the listing's extensions that an expansion may read
+	// or repeat (extension.go).
+	Extensions []Extension
 }
 
 // Filter is a compose filter: property, operator and value.
@@ -188,6 +191,27 @@ func (e *UnknownValueSetError) Error() string {
 
 // Unwrap makes errors.Is(err, ErrNotFound) hold.
 func (e *UnknownValueSetError) Unwrap() error { return ErrNotFound }
+
+// UnknownImportError is returned when a compose imports a value set that
+// cannot be resolved. Version is set when the import is pinned, by the
+// compose or by default-valueset-version: tx.fhir.org then reports it as
+// such (FHIRsmith tx/workers/expand.js, VS_EXP_IMPORT_UNK_PINNED). Err
+// keeps the resolver's error, which errors.As finds.
+type UnknownImportError struct {
+	URL, Version string
+	Err          *UnknownValueSetError
+}
+
+// Error is tx.fhir.org's wording for a pinned import, else the resolver's.
+func (e *UnknownImportError) Error() string {
+	if e.Version == "" {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("Unable to find included value set '%s' version '%s'", e.URL, e.Version)
+}
+
+// Unwrap gives the resolver's error.
+func (e *UnknownImportError) Unwrap() error { return e.Err }
 
 // Error is an engine error with a message fit for an OperationOutcome:
 // Kind is one of the sentinel errors above, for errors.Is.

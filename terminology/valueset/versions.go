@@ -63,3 +63,30 @@ func byVersion(sets []*conceptSet) []*conceptSet {
 	}
 	return out
 }
+
+// mixedVersions reports whether the compose names a system in two ways:
+// with two versions, or with and without one (includes and excludes
+// alike). tx.fhir.org then names the version of every entry of the
+// expansion, even when a forced version makes them one (FHIRsmith
+// tx/workers/expand.js, checkSource and doingVersion).
+func mixedVersions(compose *Compose) bool {
+	first := map[string]string{}
+	for _, sets := range [][]ConceptSet{compose.Include, compose.Exclude} {
+		for _, s := range sets {
+			if s.System == "" {
+				continue
+			}
+			if v, seen := first[s.System]; !seen {
+				first[s.System] = s.Version
+			} else if v != s.Version {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// MixedVersions reports whether the compose names a system with different
+// versions (see mixedVersions): every entry of its expansion then carries
+// its version.
+func (c *Compiled) MixedVersions() bool { return c.mixedVersions }
