@@ -43,7 +43,6 @@ type Match struct {
 	Source *Coding
 	// Map is the canonical of the map the translation started in.
 	Map                string
-	Comment            string
 	Product, DependsOn []OtherElement
 }
 
@@ -96,7 +95,7 @@ func (r *Result) forward(m *Map, q Query, origin string, resolve Resolve, chain 
 				if !q.dependenciesAllow(t) {
 					continue
 				}
-				match := Match{Equivalence: t.Equivalence, Map: origin, Comment: t.Comment, Product: t.Product, DependsOn: t.DependsOn}
+				match := Match{Equivalence: t.Equivalence, Map: origin, Product: t.Product, DependsOn: t.DependsOn}
 				if t.Code != "" {
 					match.Concept = &Coding{System: g.Target, Version: g.TargetVersion, Code: t.Code, Display: t.Display}
 				}
@@ -147,7 +146,7 @@ func (r *Result) reverse(m *Map, q Query) {
 				if t.Code != q.Coding.Code || !q.dependenciesAllow(t) {
 					continue
 				}
-				r.add(Match{Equivalence: t.Equivalence, Map: m.Canonical(), Comment: t.Comment, Product: t.Product, DependsOn: t.DependsOn,
+				r.add(Match{Equivalence: t.Equivalence, Map: m.Canonical(), Product: t.Product, DependsOn: t.DependsOn,
 					Concept: &Coding{System: g.Target, Code: t.Code, Display: t.Display},
 					Source:  &Coding{System: g.Source, Version: g.SourceVersion, Code: e.Code, Display: e.Display}})
 			}
