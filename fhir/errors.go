@@ -49,7 +49,7 @@ func notSupported(expr, text string) error {
 // OperationOutcome. Domain errors are classified with errors.Is/As:
 //
 //	requestError                      its own status
-//	conceptmap.Error                  400 invalid, 404 not-found, 422 business-rule (a map that cannot be followed)
+//	conceptmap.Error                  400 invalid, 422 business-rule (a map that cannot be followed)
 //	terminology.ErrInvalid            400 invalid
 //	terminology.ErrNotFound           404 not-found
 //	terminology.ErrNotSupported       422 not-supported
@@ -136,20 +136,16 @@ func engineError(err error) (int, terminology.Issue, bool) {
 
 // conceptMapError classifies the errors of the concept-map model: a map
 // that breaks a rule of R4 is invalid input (the issue names the element),
-// a missing map is not found, and a well-formed map that cannot be followed
-// (its other-map is missing, or the other-map references go round) breaks
-// a business rule, as FHIRsmith reports it.
+// and a well-formed map that cannot be followed (its other-map is missing,
+// or the other-map references go round) breaks a business rule, as
+// FHIRsmith reports it.
 func conceptMapError(err error) (int, terminology.Issue, bool) {
 	var e *conceptmap.Error
 	if !errors.As(err, &e) {
 		return 0, terminology.Issue{}, false
 	}
 	issue := terminology.Issue{Severity: "error", Text: e.Text, Expression: e.Path}
-	switch {
-	case errors.Is(e, conceptmap.ErrNotFound):
-		issue.Code, issue.TxType = "not-found", "not-found"
-		return http.StatusNotFound, issue, true
-	case errors.Is(e, conceptmap.ErrBroken):
+	if errors.Is(e, conceptmap.ErrBroken) {
 		issue.Code = "business-rule"
 		return http.StatusUnprocessableEntity, issue, true
 	}

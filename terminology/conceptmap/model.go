@@ -101,8 +101,6 @@ func (e Equivalence) Positive() bool { return e != Unmatched && e != Disjoint }
 var (
 	// ErrInvalid: the map or the question is malformed.
 	ErrInvalid = errors.New("invalid")
-	// ErrNotFound: a map named by the question does not exist.
-	ErrNotFound = errors.New("not found")
 	// ErrBroken: a well-formed map cannot be followed (its other-map is
 	// missing, or the other-map references go round in a cycle).
 	ErrBroken = errors.New("broken concept map")

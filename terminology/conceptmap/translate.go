@@ -157,23 +157,22 @@ func (r *Result) reverse(m *Map, q Query) {
 // add keeps the first match of each answer: a second map or group that
 // says the same adds nothing.
 func (r *Result) add(m Match) {
-	key := func(x Match) (c, s Coding) {
-		if x.Concept != nil {
-			c = *x.Concept
-		}
-		if x.Source != nil {
-			s = *x.Source
-		}
-		return c, s
+	if !slices.ContainsFunc(r.Matches, func(x Match) bool { return sameAnswer(x, m) }) {
+		r.Matches = append(r.Matches, m)
 	}
-	mc, ms := key(m)
-	for _, x := range r.Matches {
-		if xc, xs := key(x); xc.System == mc.System && xc.Code == mc.Code && xs.System == ms.System && xs.Code == ms.Code &&
-			(m.Concept != nil || x.Equivalence == m.Equivalence) {
-			return
-		}
+}
+
+// sameAnswer: the same concept and (reverse) the same source concept; two
+// matches without a concept are the same when their equivalence is.
+func sameAnswer(a, b Match) bool {
+	return sameCoding(a.Concept, b.Concept) && sameCoding(a.Source, b.Source) && (a.Concept != nil || a.Equivalence == b.Equivalence)
+}
+
+func sameCoding(a, b *Coding) bool {
+	if a == nil || b == nil {
+		return a == b
 	}
-	r.Matches = append(r.Matches, m)
+	return a.System == b.System && a.Code == b.Code
 }
 
 // dependenciesAllow: every dependsOn of t that names an element the query

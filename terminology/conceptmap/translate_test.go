@@ -226,3 +226,31 @@ func TestCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestTranslateSaysItOnce: two maps that give the same answer give one
+// match, from the first (FHIRsmith hasMatch); other answers are kept.
+func TestTranslateSaysItOnce(t *testing.T) {
+	first, second := fixture(), fixture()
+	second.URL = "http://example.org/cm/copy"
+	second.Groups[0].Elements = append(second.Groups[0].Elements, cm.Element{Code: "eq", Targets: []cm.Target{{Code: "t-other", Equivalence: cm.RelatedTo}}})
+	for _, c := range []struct {
+		code string
+		want []string
+	}{
+		{"eq", []string{"http://example.org/cm/main|2.0 t-eq", "http://example.org/cm/copy|2.0 t-other"}},
+		{"none", []string{"http://example.org/cm/main|2.0 "}},
+	} {
+		q := cm.Query{Coding: cm.Coding{System: srcSys, Code: c.code}, ToSystem: tgtSys}
+		r, err := cm.Translate([]*cm.Map{first, second}, q, nil)
+		require.NoError(t, err)
+		var got []string
+		for _, m := range r.Matches {
+			code := ""
+			if m.Concept != nil {
+				code = m.Concept.Code
+			}
+			got = append(got, m.Map+" "+code)
+		}
+		require.Equal(t, c.want, got, c.code)
+	}
+}
