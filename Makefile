@@ -46,6 +46,7 @@ fuzz: ## run each fuzz target for 30 s
 	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzParseValueSet -fuzztime 30s
 	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzParseCodeSystem -fuzztime 30s
 	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzQueryError -fuzztime 30s
+	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzParseConceptMap -fuzztime 30s
 	$(GO) test ./terminology/ -run '^$$' -fuzz FuzzImplicitValueSet -fuzztime 30s
 	$(GO) test ./internal/fhirpkg/ -run '^$$' -fuzz FuzzReadPackage -fuzztime 30s
 	$(GO) test ./terminology/valueset/ -run '^$$' -fuzz FuzzTextSearch -fuzztime 30s

@@ -204,7 +204,9 @@ func TestTerminologyCapabilitiesVersions(t *testing.T) {
 func TestUnknownOperation(t *testing.T) {
 	for _, tc := range []struct{ method, path, code string }{
 		{http.MethodGet, "/fhir/ValueSet/$batch-validate-code", "not-supported"},
-		{http.MethodPost, "/fhir/ConceptMap/$translate", "not-supported"},
+		{http.MethodPost, "/fhir/ConceptMap/$closure", "not-supported"},
+		{http.MethodGet, "/fhir/ConceptMap/some-map/$closure", "not-supported"},
+		{http.MethodGet, "/fhir/ConceptMap/some-map", "not-found"},
 		{http.MethodGet, "/fhir/CodeSystem/$subsumes", "not-supported"},
 		{http.MethodGet, "/fhir/CodeSystem/hcpcs-2025-10/$subsumes", "not-supported"},
 		{http.MethodGet, "/fhir/Patient/1", "not-found"},

@@ -15,14 +15,16 @@
 //	                                            built-in and loaded value sets
 //	GET|POST /fhir/ValueSet[/{id}]/$validate-code
 //	GET|POST /fhir/ValueSet[/{id}]/$expand
+//	GET|POST /fhir/ConceptMap[/{id}]/$translate
 //	POST /fhir/$cache-control?mode=start|end   cache-id sessions (X-Cache-Id)
 //
 // # A request's own definitions
 //
-// Every operation takes tx-resource CodeSystems and ValueSets
+// Every operation takes tx-resource CodeSystems, ValueSets and ConceptMaps
 // (txresource.go): parsed, checked and built per request (terminology/local
 // for code systems), and laid over the snapshot by a valueset.Overlay that
-// the request alone sees. A $cache-control session (sessions.go) keeps
+// the request alone sees; its concept maps are consulted before the loaded
+// ones. A $cache-control session (sessions.go) keeps
 // them parsed for the requests that carry its X-Cache-Id; bounded in
 // number, size and idle time. The response cache keys answers by the body,
 // so a definition never leaks into another request's answer, and does not
@@ -46,6 +48,18 @@
 // (extension_json.go), which says what an expansion entry takes from them;
 // used-supplement names the supplements applied to the systems used.
 //
+// # Concept maps
+//
+// translate.go answers $translate with the model and translation of
+// terminology/conceptmap; translate_params.go reads the question, in R4's
+// parameter names and in the R5 ones tx.fhir.org also takes (sourceCode,
+// targetCode, targetSystem, …). conceptmap_json.go reads ConceptMap JSON
+// (tx-resource, the conceptMap parameter, loaded files and packages). The
+// answer is tx.fhir.org's: match.equivalence, concept, product, dependsOn
+// and originMap (the map's url|version; R4's match.source uri is not sent),
+// and for a reverse match its source concept as match.source, a Coding.
+// $translate answers are not cached.
+//
 // # Errors
 //
 // Handlers return errors; errorResponse in errors.go is the only place that
@@ -54,6 +68,8 @@
 //	malformed, missing, contradictory parameter   400 invalid
 //	unknown code, system, version, resource       404 not-found
 //	a broken compose, filter or regex             400 invalid, expression = its path
+//	a ConceptMap that breaks a rule of R4         400 invalid, expression = its path
+//	a ConceptMap whose other-map is missing/loops 422 business-rule
 //	unknown code system in a compose ($expand)    404 not-found, UNKNOWN_CODESYSTEM_EXP
 //	expansion too large without count             422 too-costly, VALUESET_TOO_COSTLY
 //	unsupported parameter (context, codeSystem)   422 not-supported

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology"
+	"github.com/hcpcs-server/hcpcs-server/terminology/conceptmap"
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
@@ -48,6 +49,7 @@ func notSupported(expr, text string) error {
 // OperationOutcome. Domain errors are classified with errors.Is/As:
 //
 //	requestError                      its own status
+//	conceptmap.Error                  400 invalid, 422 business-rule (a map that cannot be followed)
 //	terminology.ErrInvalid            400 invalid
 //	terminology.ErrNotFound           404 not-found
 //	terminology.ErrNotSupported       422 not-supported
@@ -58,6 +60,9 @@ func errorResponse(err error, log *slog.Logger) (int, terminology.Issue) {
 		return re.status, re.issue
 	}
 	if status, issue, ok := engineError(err); ok {
+		return status, issue
+	}
+	if status, issue, ok := conceptMapError(err); ok {
 		return status, issue
 	}
 	issue := terminology.Issue{Severity: "error", Text: err.Error()}
@@ -129,6 +134,25 @@ func engineError(err error) (int, terminology.Issue, bool) {
 	case errors.Is(e, valueset.ErrNotFound):
 		issue.Code, issue.TxType = "not-found", "not-found"
 		return http.StatusNotFound, issue, true
+	}
+	issue.Code = "invalid"
+	return http.StatusBadRequest, issue, true
+}
+
+// conceptMapError classifies the errors of the concept-map model: a map
+// that breaks a rule of R4 is invalid input (the issue names the element),
+// and a well-formed map that cannot be followed (its other-map is missing,
+// or the other-map references go round) breaks a business rule, as
+// FHIRsmith reports it.
+func conceptMapError(err error) (int, terminology.Issue, bool) {
+	var e *conceptmap.Error
+	if !errors.As(err, &e) {
+		return 0, terminology.Issue{}, false
+	}
+	issue := terminology.Issue{Severity: "error", Text: e.Text, Expression: e.Path}
+	if errors.Is(e, conceptmap.ErrBroken) {
+		issue.Code = "business-rule"
+		return http.StatusUnprocessableEntity, issue, true
 	}
 	issue.Code = "invalid"
 	return http.StatusBadRequest, issue, true

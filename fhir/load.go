@@ -20,15 +20,17 @@ type LoadedDefinitions struct {
 	bases       map[string]*local.Definition
 }
 
-// LoadValueSets reads ValueSet (and CodeSystem) resources from JSON files,
-// directories and FHIR NPM packages. A source that cannot be read is an
+// LoadValueSets reads ValueSet, CodeSystem and ConceptMap resources from
+// JSON files, directories and FHIR NPM packages. A source that cannot be read is an
 // error (the server does not half-start); a resource that cannot be used is
 // skipped, with the reason: a ValueSet that does not parse, that has no
 // compose, or that repeats the url|version or id of one read before; a
-// CodeSystem that does not parse or contradicts itself. Loaded supplements
+// CodeSystem that does not parse or contradicts itself; a ConceptMap that
+// does not parse, breaks a rule of R4 (Map.Check), has no url or repeats a
+// url|version read before. Loaded supplements
 // are applied to the loaded code system they name.
 func LoadValueSets(sources []string) (*LoadedDefinitions, error) {
-	res, err := fhirpkg.Read(sources, fhirpkg.Options{Types: []string{"ValueSet", "CodeSystem"}})
+	res, err := fhirpkg.Read(sources, fhirpkg.Options{Types: []string{"ValueSet", "CodeSystem", "ConceptMap"}})
 	if err != nil {
 		return nil, err
 	}
@@ -43,9 +45,16 @@ func LoadValueSets(sources []string) (*LoadedDefinitions, error) {
 	skip := func(r fhirpkg.Resource, reason string) {
 		out.Skipped = append(out.Skipped, terminology.SkippedResource{Origin: r.Origin, Canonical: canonicalOf(r), Reason: reason})
 	}
+	seenMaps := map[string]string{}
 	for _, r := range res.Resources {
-		if r.ResourceType == "CodeSystem" {
+		switch r.ResourceType {
+		case "CodeSystem":
 			if err := out.addCodeSystem(r); err != nil {
+				skip(r, err.Error())
+			}
+			continue
+		case "ConceptMap":
+			if err := out.addConceptMap(r, seenMaps); err != nil {
 				skip(r, err.Error())
 			}
 			continue
@@ -104,6 +113,26 @@ func (out *LoadedDefinitions) addCodeSystem(r fhirpkg.Resource) error {
 	if _, ok := out.bases[d.URL]; !ok {
 		out.bases[d.URL] = d
 	}
+	return nil
+}
+
+// addConceptMap reads a ConceptMap resource, served to $translate.
+func (out *LoadedDefinitions) addConceptMap(r fhirpkg.Resource, seen map[string]string) error {
+	m, err := ParseConceptMap(r.JSON, r.Origin)
+	if err != nil {
+		return err
+	}
+	if m.URL == "" {
+		return fmt.Errorf("the concept map has no url")
+	}
+	if prev, dup := seen[m.Canonical()]; dup {
+		return fmt.Errorf("%s is already loaded (%s)", m.Canonical(), prev)
+	}
+	if m.ID == "" {
+		m.ID = idFromURL(m.URL)
+	}
+	seen[m.Canonical()] = r.Origin
+	out.ConceptMaps = append(out.ConceptMaps, m)
 	return nil
 }
 

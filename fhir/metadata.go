@@ -124,6 +124,14 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 						operation("validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code"),
 					},
 				},
+				{
+					// No read or search: maps are given as tx-resource or
+					// loaded with --valuesets, and used by $translate.
+					Type: fm.ResourceTypeConceptMap,
+					Operation: []fm.CapabilityStatementRestResourceOperation{
+						{Name: "translate", Definition: "http://hl7.org/fhir/OperationDefinition/ConceptMap-translate", Documentation: ptr(translateDocumentation)},
+					},
+				},
 			},
 			Operation: []fm.CapabilityStatementRestResourceOperation{
 				operation("versions", base+"/OperationDefinition/versions"),
@@ -197,6 +205,10 @@ func (s *Server) versions(c *gin.Context) error {
 	s.write(c, http.StatusOK, out.p)
 	return nil
 }
+
+// translateDocumentation says where $translate's maps come from.
+const translateDocumentation = "Concept maps given as tx-resource (or in a cache-id session), inline (conceptMap) or loaded with --valuesets; " +
+	"by url (+conceptMapVersion), by id, or chosen by the concept's system and targetsystem. R4 and R5 parameter names; reverse."
 
 // textFilterDocumentation says what $expand's filter does.
 const textFilterDocumentation = "Case-insensitive and word-based: every word typed must be the start of a word of the code, the long description " +

@@ -33,6 +33,8 @@ type param struct {
 	resource  bool
 	// raw is the JSON of a resource-valued parameter.
 	raw json.RawMessage
+	// parts is the JSON of the parts of a parameter that has them.
+	parts json.RawMessage
 }
 
 // opParams are the inputs of one operation call.
@@ -174,6 +176,7 @@ func decodeParam(raw map[string]json.RawMessage, i int) (param, error) {
 		case k == "part":
 			nValues++
 			pp.valueType = "part"
+			pp.parts = v
 		case strings.HasPrefix(k, "value"):
 			nValues++
 			pp.valueType = strings.TrimPrefix(k, "value")

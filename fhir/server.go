@@ -104,6 +104,10 @@ func (s *Server) Register(e *gin.Engine) {
 	g.GET("/ValueSet/:id", s.wrap(s.valueSetOrOp))
 	g.POST("/ValueSet/:id", s.wrap(s.valueSetOrOp))
 	g.GET("/ValueSet/:id/:op", s.wrap(s.valueSetInstanceOp))
+	g.GET("/ConceptMap/:id", s.wrap(s.conceptMapOrOp))
+	g.POST("/ConceptMap/:id", s.wrap(s.conceptMapOrOp))
+	g.GET("/ConceptMap/:id/:op", s.wrap(s.conceptMapInstanceOp))
+	g.POST("/ConceptMap/:id/:op", s.wrap(s.conceptMapInstanceOp))
 	// HEAD of the readable resources: net/http drops the body.
 	g.HEAD("/metadata", s.wrap(s.metadata))
 	g.HEAD("/CodeSystem", s.wrap(s.searchCodeSystems))

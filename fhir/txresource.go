@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology"
+	"github.com/hcpcs-server/hcpcs-server/terminology/conceptmap"
 	"github.com/hcpcs-server/hcpcs-server/terminology/local"
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
@@ -21,7 +22,8 @@ const DefaultMaxTxResources = 100
 
 // terms is what one request may use: the server's snapshot and, when the
 // request brought tx-resource parameters, its own code systems and value
-// sets laid over it. It lives for one request only.
+// sets laid over it, and its own concept maps. It lives for one request
+// only.
 type terms struct {
 	snap    *terminology.Snapshot
 	overlay *valueset.Overlay // nil: the request brought nothing
@@ -30,6 +32,7 @@ type terms struct {
 	valueSets   []*valueset.ValueSet
 	supplements []*local.Definition // applied only when asked for
 	used        []string            // the supplements applied (used-supplement)
+	conceptMaps []*conceptmap.Map   // the request's, before the snapshot's
 }
 
 // resolver answers the engine's questions for this request.
@@ -46,11 +49,12 @@ func (t *terms) resolver() valueset.Resolver {
 func (t *terms) local() bool { return t.overlay != nil }
 
 // definitions are parsed tx-resources: code systems ready for the engine,
-// value sets, and supplements (applied only when asked for).
+// value sets, supplements (applied only when asked for) and concept maps.
 type definitions struct {
 	systems     []valueset.CodeSystem
 	valueSets   []*valueset.ValueSet
 	supplements []*local.Definition
+	conceptMaps []*conceptmap.Map
 	bytes       int // the JSON they were read from
 }
 
@@ -62,11 +66,13 @@ func (d *definitions) add(p parsedTxResource) {
 		d.supplements = append(d.supplements, p.supplement)
 	case p.valueSet != nil:
 		d.valueSets = append(d.valueSets, p.valueSet)
+	case p.conceptMap != nil:
+		d.conceptMaps = append(d.conceptMaps, p.conceptMap)
 	}
 }
 
 func (d *definitions) empty() bool {
-	return d == nil || len(d.systems)+len(d.valueSets)+len(d.supplements) == 0
+	return d == nil || len(d.systems)+len(d.valueSets)+len(d.supplements)+len(d.conceptMaps) == 0
 }
 
 // merged is d with later's definitions added; one of later's replaces one
@@ -97,6 +103,12 @@ func (d *definitions) merged(later *definitions) *definitions {
 		}
 	}
 	out.supplements = append(out.supplements, later.supplements...)
+	for _, m := range d.conceptMaps {
+		if !slices.ContainsFunc(later.conceptMaps, func(x *conceptmap.Map) bool { return x.Canonical() == m.Canonical() }) {
+			out.conceptMaps = append(out.conceptMaps, m)
+		}
+	}
+	out.conceptMaps = append(out.conceptMaps, later.conceptMaps...)
 	return out
 }
 
@@ -118,6 +130,7 @@ func (s *Server) requestTerms(c *gin.Context, p *opParams) (*terms, error) {
 		}
 	}
 	if !defs.empty() {
+		t.conceptMaps = defs.conceptMaps
 		overlay, err := valueset.NewOverlay(t.snap.Resolver(), defs.systems, defs.valueSets)
 		if err != nil {
 			return nil, err
@@ -148,7 +161,7 @@ func (s *Server) parseTxResources(resources []param) (*definitions, error) {
 	for i, x := range resources {
 		where := fmt.Sprintf("tx-resource[%d]", i)
 		if !x.resource {
-			return nil, badRequest("tx-resource", fmt.Sprintf("Parameter %s must be a resource (CodeSystem or ValueSet).", where))
+			return nil, badRequest("tx-resource", fmt.Sprintf("Parameter %s must be a resource (CodeSystem, ValueSet or ConceptMap).", where))
 		}
 		d.bytes += len(x.raw)
 		key := sha256.Sum256(x.raw)
@@ -188,8 +201,19 @@ func (s *Server) parseTxResources(resources []param) (*definitions, error) {
 			p := parsedTxResource{valueSet: vs, size: len(x.raw)}
 			s.parsedCache().put(key, p)
 			d.add(p)
+		case "ConceptMap":
+			m, err := ParseConceptMap(x.raw, "The ConceptMap in "+where)
+			if err != nil {
+				return nil, err
+			}
+			if m.URL == "" {
+				return nil, badRequest("tx-resource", fmt.Sprintf("The ConceptMap in %s has no url, so nothing can refer to it.", where))
+			}
+			p := parsedTxResource{conceptMap: m, size: len(x.raw)}
+			s.parsedCache().put(key, p)
+			d.add(p)
 		default:
-			return nil, badRequest("tx-resource", fmt.Sprintf("Parameter %s is a %s; tx-resource takes CodeSystem and ValueSet resources.", where, orDefault(head.ResourceType, "resource without resourceType")))
+			return nil, badRequest("tx-resource", fmt.Sprintf("Parameter %s is a %s; tx-resource takes CodeSystem, ValueSet and ConceptMap resources.", where, orDefault(head.ResourceType, "resource without resourceType")))
 		}
 	}
 	return d, nil

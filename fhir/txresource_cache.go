@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"sync"
 
+	"github.com/hcpcs-server/hcpcs-server/terminology/conceptmap"
 	"github.com/hcpcs-server/hcpcs-server/terminology/local"
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
@@ -25,11 +26,12 @@ type parsedTxResources struct {
 }
 
 // parsedTxResource is one built resource: a code system, a supplement
-// (applied only when asked for) or a value set.
+// (applied only when asked for), a value set or a concept map.
 type parsedTxResource struct {
 	system     valueset.CodeSystem
 	supplement *local.Definition
 	valueSet   *valueset.ValueSet
+	conceptMap *conceptmap.Map
 	size       int
 }
 

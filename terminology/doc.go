@@ -32,6 +32,11 @@
 // (compiled.go); loaded value sets that cannot be evaluated are left out
 // and listed with the reason (NewSnapshotEvaluated).
 //
+// # Concept maps
+//
+// The subpackage conceptmap holds the ConceptMap model and the translation
+// of $translate; a snapshot keeps the loaded maps (Snapshot.ConceptMaps).
+//
 // # Dependencies
 //
 // This package is the domain. It must not import gin, go-redis, samply's

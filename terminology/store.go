@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hcpcs-server/hcpcs-server/terminology/conceptmap"
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
@@ -27,6 +28,7 @@ type Snapshot struct {
 
 	valueSets   *valueset.Registry
 	codeSystems *valueset.Systems // loaded CodeSystem resources
+	conceptMaps []*conceptmap.Map // loaded ConceptMap resources
 	skipped     []SkippedResource
 	compiled    compiledCache
 }
@@ -37,11 +39,12 @@ type SkippedResource struct {
 }
 
 // Definitions are the FHIR resources loaded beside the releases (from
-// files and packages): value sets, code systems, and what the loader left
-// out, with the reason.
+// files and packages): value sets, code systems, concept maps, and what the
+// loader left out, with the reason.
 type Definitions struct {
 	ValueSets   []*valueset.ValueSet
 	CodeSystems []valueset.CodeSystem
+	ConceptMaps []*conceptmap.Map
 	Skipped     []SkippedResource
 }
 
@@ -87,7 +90,7 @@ func NewSnapshotEvaluated(releases []*Release, defs Definitions) (*Snapshot, err
 			keep = append(keep, vs)
 		}
 		if len(keep) == len(loaded) {
-			snap.skipped = skipped
+			snap.skipped, snap.conceptMaps = skipped, defs.ConceptMaps
 			return snap, nil
 		}
 		loaded = keep
@@ -96,6 +99,10 @@ func NewSnapshotEvaluated(releases []*Release, defs Definitions) (*Snapshot, err
 
 // CodeSystems are the loaded code systems the snapshot serves beside HCPCS.
 func (s *Snapshot) CodeSystems() *valueset.Systems { return s.codeSystems }
+
+// ConceptMaps are the loaded concept maps ($translate). The slice must not
+// be modified.
+func (s *Snapshot) ConceptMaps() []*conceptmap.Map { return s.conceptMaps }
 
 // Skipped lists the loaded definitions that are not served, and why.
 func (s *Snapshot) Skipped() []SkippedResource { return s.skipped }

@@ -274,7 +274,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		s := store.Snapshot()
 		body := gin.H{"status": "ready", "versions": s.Versions(), "latest": s.Latest().Version,
 			"loadedAt": s.LoadedAt().Format(time.RFC3339), "fingerprint": s.Fingerprint(),
-			"valueSets": len(s.ValueSets().All()), "skipped": skippedJSON(s.Skipped())}
+			"valueSets": len(s.ValueSets().All()), "conceptMaps": len(s.ConceptMaps()), "skipped": skippedJSON(s.Skipped())}
 		rcache.ready(c.Request.Context(), body)
 		// Redis being down does not make the server unready: it serves
 		// without it (fail-open).
@@ -479,7 +479,7 @@ func logValueSets(log *slog.Logger, snap *terminology.Snapshot) {
 	for _, sk := range snap.Skipped() {
 		log.Warn("definition skipped", "origin", sk.Origin, "canonical", sk.Canonical, "reason", sk.Reason)
 	}
-	log.Info("value sets loaded", "served", len(snap.ValueSets().All()), "skipped", len(snap.Skipped()))
+	log.Info("value sets loaded", "served", len(snap.ValueSets().All()), "conceptMaps", len(snap.ConceptMaps()), "skipped", len(snap.Skipped()))
 }
 
 func skippedJSON(list []terminology.SkippedResource) []gin.H {
