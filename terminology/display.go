@@ -14,9 +14,11 @@ import (
 // tx-ecosystem tests (validation, language2) pin them.
 
 // display is one text a concept may be shown with, in a language ("" when
-// unknown).
+// unknown). shown is false for a designation of another use (a synonym, an
+// old name): it is accepted as a display, but not named as a valid one.
 type display struct {
 	lang, value string
+	shown       bool
 }
 
 // displaysOf lists the concept's display (in the code system's language)
@@ -24,14 +26,25 @@ type display struct {
 func displaysOf(info valueset.Info, c *valueset.Concept) []display {
 	var out []display
 	if c.Display != "" {
-		out = append(out, display{info.Language, c.Display})
+		out = append(out, display{info.Language, c.Display, true})
 	}
 	for _, d := range c.Designations {
-		if d.Value != "" && !slices.Contains(out, display{d.Language, d.Value}) {
-			out = append(out, display{d.Language, d.Value})
+		if d.Value != "" && !slices.ContainsFunc(out, func(x display) bool { return x.lang == d.Language && x.value == d.Value }) {
+			out = append(out, display{d.Language, d.Value, displayUse(d.Use)})
 		}
 	}
 	return out
+}
+
+// displayUse reports whether a designation of this use is a display: no
+// use, preferredForLanguage, or SNOMED CT's preferred term
+// (FHIRsmith tx/library/designations.js, isDisplay).
+func displayUse(use *valueset.Coding) bool {
+	if use == nil {
+		return true
+	}
+	return (use.System == "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra" && use.Code == "preferredForLanguage") ||
+		(use.System == "http://snomed.info/sct" && use.Code == "900000000000548007")
 }
 
 // workingLanguages are the tags of displayLanguage (or Accept-Language),
@@ -129,16 +142,21 @@ func checkDisplayIn(o *codingOutcome, req ValidateRequest, c Coding, info values
 			break
 		}
 	}
-	quoted := make([]string, len(valid))
-	for i, d := range valid {
+	// The message names the displays, not the other designations.
+	named := slices.DeleteFunc(slices.Clone(valid), func(d display) bool { return !d.shown })
+	if len(named) == 0 {
+		named = valid
+	}
+	quoted := make([]string, len(named))
+	for i, d := range named {
 		quoted[i] = "'" + d.value + "'"
 		if d.lang != "" {
 			quoted[i] += " (" + d.lang + ")"
 		}
 	}
 	choices := "Valid display is " + quoted[0]
-	if len(valid) > 1 {
-		choices = fmt.Sprintf("Valid display is one of %d choices: %s", len(valid), strings.Join(quoted, " or "))
+	if len(named) > 1 {
+		choices = fmt.Sprintf("Valid display is one of %d choices: %s", len(named), strings.Join(quoted, " or "))
 	}
 	o.add(sev, "invalid", "invalid-display", id, expr, "%s '%s' for %s#%s. %s (for the language(s) '%s')",
 		what, c.Display, c.System, c.Code, choices, summary)
