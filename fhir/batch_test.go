@@ -230,3 +230,41 @@ func TestBatchValidateMalformedPart(t *testing.T) {
 			got[i+1]["issue"].([]any)[0].(map[string]any)["details"].(map[string]any)["text"], "%v", want)
 	}
 }
+
+// BenchmarkBatchValidate: 100 validations against a request's own value
+// set, in one batch and as 100 single requests, which resend the value set
+// each time.
+func BenchmarkBatchValidate(b *testing.B) {
+	e := testEngine(b)
+	vs := `{"name":"tx-resource","resource":` + fruitValueSet + `}`
+	cs := `{"name":"tx-resource","resource":` + fruitCodeSystem("1.0") + `}`
+	url := `{"name":"url","valueUri":"` + fruitVS + `"}`
+	codes := []string{"E0114", "apple", "bramley", "quince", "A0021"}
+	parts := []string{vs, cs, url}
+	var singles []string
+	for i := range 100 {
+		c := coding(hcpcsURL, codes[i%len(codes)], "")
+		if i%len(codes) != 0 && i%len(codes) != 4 {
+			c = coding(fruitURL, codes[i%len(codes)], "")
+		}
+		parts = append(parts, validation(c))
+		singles = append(singles, paramsBody(vs, cs, url, c))
+	}
+	batch := paramsBody(parts...)
+	b.Run("batch", func(b *testing.B) {
+		for b.Loop() {
+			if rec := serve(e, http.MethodPost, batchPath, batch, nil); rec.Code != http.StatusOK {
+				b.Fatal(rec.Body.String())
+			}
+		}
+	})
+	b.Run("single", func(b *testing.B) {
+		for b.Loop() {
+			for _, s := range singles {
+				if rec := serve(e, http.MethodPost, "/fhir/ValueSet/$validate-code", s, nil); rec.Code != http.StatusOK {
+					b.Fatal(rec.Body.String())
+				}
+			}
+		}
+	})
+}
