@@ -154,7 +154,7 @@ func TestCapabilityStatementTerminologyServer(t *testing.T) {
 		}
 	}
 	require.ElementsMatch(t, []string{"lookup", "validate-code"}, ops["CodeSystem"])
-	require.Contains(t, ops["ValueSet"], "validate-code")
+	require.ElementsMatch(t, []string{"expand", "validate-code", "batch-validate-code"}, ops["ValueSet"])
 	var system []string
 	for _, o := range rest.Operation {
 		system = append(system, o.Name)
@@ -203,7 +203,7 @@ func TestTerminologyCapabilitiesVersions(t *testing.T) {
 // an unknown resource stays not-found.
 func TestUnknownOperation(t *testing.T) {
 	for _, tc := range []struct{ method, path, code string }{
-		{http.MethodGet, "/fhir/ValueSet/$batch-validate-code", "not-supported"},
+		{http.MethodPost, "/fhir/ValueSet/hcpcs-all/$batch-validate-code", "not-supported"}, // type level only
 		{http.MethodPost, "/fhir/ConceptMap/$closure", "not-supported"},
 		{http.MethodGet, "/fhir/ConceptMap/some-map/$closure", "not-supported"},
 		{http.MethodGet, "/fhir/ConceptMap/some-map", "not-found"},

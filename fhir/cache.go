@@ -109,7 +109,9 @@ const (
 // policyFor classifies a request by its route: the cache operation, or ""
 // for bypass. Bypassed: /metadata (it reports when this process loaded its
 // data, which differs between replicas, and is cheap to build), $versions,
-// unknown operations, writes and unmatched routes.
+// $batch-validate-code (the key sorts a body's parameters, and a batch's
+// answer follows their order), unknown operations, writes and unmatched
+// routes.
 func policyFor(c *gin.Context) string {
 	get := c.Request.Method == http.MethodGet
 	switch c.FullPath() {

@@ -16,6 +16,7 @@
 //	GET|POST /fhir/ValueSet[/{id}]/$validate-code
 //	GET|POST /fhir/ValueSet[/{id}]/$expand
 //	GET|POST /fhir/ConceptMap[/{id}]/$translate
+//	GET|POST /fhir/ValueSet/$batch-validate-code  many $validate-code in one (batch.go)
 //	POST /fhir/$cache-control?mode=start|end   cache-id sessions (X-Cache-Id)
 //
 // # A request's own definitions
@@ -74,6 +75,7 @@
 //	expansion too large without count             422 too-costly, VALUESET_TOO_COSTLY
 //	unsupported parameter (context, codeSystem)   422 not-supported
 //	too many or too large tx-resources            413 too-costly / too-long
+//	too many validations in a batch               413 too-costly
 //	too many live sessions                        429 throttled
 //	unknown or expired cache-id                   404 not-found
 //	XML or another format asked for               406 not-supported
@@ -81,7 +83,9 @@
 //	anything else                                 500 exception, "Internal error."
 //
 // A $validate-code whose answer is "no" is not an error: it is 200 with
-// result=false and an issues OperationOutcome.
+// result=false and an issues OperationOutcome. In a $batch-validate-code,
+// the error of one validation is that validation's answer, the
+// OperationOutcome errorResponse builds (its status is not sent).
 //
 // # Serialisation
 //

@@ -122,6 +122,7 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 					Operation: []fm.CapabilityStatementRestResourceOperation{
 						{Name: "expand", Definition: "http://hl7.org/fhir/OperationDefinition/ValueSet-expand", Documentation: ptr(expandDocumentation)},
 						operation("validate-code", "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code"),
+						{Name: "batch-validate-code", Definition: base + "/OperationDefinition/batch-validate-code", Documentation: ptr(batchValidateDocumentation)},
 					},
 				},
 				{
@@ -225,6 +226,10 @@ const expandDocumentation = "Value sets by url (url|version), by id or inline (v
 const cacheControlDocumentation = "Sessions of definitions (the tx ecosystem's cache-id): POST $cache-control?mode=start " +
 	"with tx-resource parameters (sealed=false lets later requests add theirs) returns a cache-id; requests that carry it in the " +
 	"X-Cache-Id header see the session's definitions without resending them; mode=end releases it. Idle sessions expire."
+
+const batchValidateDocumentation = "Type level. POST a Parameters with one validation parameter per $validate-code request, each a " +
+	"Parameters resource; the other top-level parameters (url, valueSet, tx-resource, …) apply to each request that does not give its " +
+	"own. The answer has one validation per request, in order: the Parameters the single operation answers, or its OperationOutcome."
 
 // expansionParameters are the $expand inputs this server implements.
 func expansionParameters() []fm.TerminologyCapabilitiesExpansionParameter {

@@ -123,24 +123,36 @@ func readBody(r *http.Request, p *opParams, limit int64) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("", "The POST body is empty: send a Parameters resource.")
 	}
+	list, err := decodeParameters(body, "The body")
+	if err != nil {
+		return err
+	}
+	p.list = append(p.list, list...)
+	return nil
+}
+
+// decodeParameters reads the JSON of a Parameters resource, the body or
+// one inside it, into its parameters; what names it in messages.
+func decodeParameters(body []byte, what string) ([]param, error) {
 	var res struct {
 		ResourceType string                       `json:"resourceType"`
 		Parameter    []map[string]json.RawMessage `json:"parameter"`
 	}
 	if err := json.Unmarshal(body, &res); err != nil {
-		return badRequest("", fmt.Sprintf("The body is not valid JSON: %v.", err))
+		return nil, badRequest("", fmt.Sprintf("%s is not valid JSON: %v.", what, err))
 	}
 	if res.ResourceType != "Parameters" {
-		return badRequest("resourceType", fmt.Sprintf("The body must be a Parameters resource, not %q.", res.ResourceType))
+		return nil, badRequest("resourceType", fmt.Sprintf("%s must be a Parameters resource, not %q.", what, res.ResourceType))
 	}
+	list := make([]param, 0, len(res.Parameter))
 	for i, raw := range res.Parameter {
 		pp, err := decodeParam(raw, i)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		p.list = append(p.list, pp)
+		list = append(list, pp)
 	}
-	return nil
+	return list, nil
 }
 
 func readForm(r *http.Request, p *opParams, limit int64) error {

@@ -39,6 +39,9 @@ type Config struct {
 	// MaxTxResources bounds the tx-resource parameters of one request; 0
 	// means DefaultMaxTxResources.
 	MaxTxResources int
+	// MaxBatch bounds the validation parameters of one
+	// $batch-validate-code; 0 means DefaultMaxBatch.
+	MaxBatch int
 	// MaxSessions, SessionIdle and MaxSessionBytes bound the cache-id
 	// sessions: how many live at once, how long an idle one lives, and how
 	// much definition JSON one holds; 0 means the Default… constants.

@@ -71,6 +71,24 @@ func (d *definitions) add(p parsedTxResource) {
 	}
 }
 
+// plus is d and more together, as if given in one request: a definition
+// in both is given twice (NewOverlay says so).
+func (d *definitions) plus(more *definitions) *definitions {
+	if d.empty() {
+		return more
+	}
+	if more.empty() {
+		return d
+	}
+	return &definitions{
+		systems:     slices.Concat(d.systems, more.systems),
+		valueSets:   slices.Concat(d.valueSets, more.valueSets),
+		supplements: slices.Concat(d.supplements, more.supplements),
+		conceptMaps: slices.Concat(d.conceptMaps, more.conceptMaps),
+		bytes:       d.bytes + more.bytes,
+	}
+}
+
 func (d *definitions) empty() bool {
 	return d == nil || len(d.systems)+len(d.valueSets)+len(d.supplements)+len(d.conceptMaps) == 0
 }
@@ -115,32 +133,56 @@ func (d *definitions) merged(later *definitions) *definitions {
 // requestTerms gathers what a request may use: the snapshot, the
 // definitions of its cache-id session (X-Cache-Id), and its own tx-resource
 // parameters, which an open session then keeps for the requests that
-// follow; with the supplements useSupplement names applied. Nothing of one request is visible to another, except through a
-// session the client named.
+// follow; with the supplements useSupplement names applied. Nothing of one
+// request is visible to another, except through a session the client named.
 func (s *Server) requestTerms(c *gin.Context, p *opParams) (*terms, error) {
-	t := &terms{snap: s.cfg.Data.Snapshot()}
+	snap := s.cfg.Data.Snapshot()
 	own, err := s.parseTxResources(p.all("tx-resource"))
 	if err != nil {
 		return nil, err
 	}
-	defs := own
-	if id := c.GetHeader(cacheIDHeader); id != "" {
-		if defs, err = s.sessions().use(id, own); err != nil {
-			return nil, err
-		}
+	defs, err := s.withSession(c, own)
+	if err != nil {
+		return nil, err
 	}
+	return newTerms(snap, defs, p.texts("useSupplement"))
+}
+
+// withSession adds a request's own definitions to those of its cache-id
+// session, if it names one; an open session keeps them.
+func (s *Server) withSession(c *gin.Context, own *definitions) (*definitions, error) {
+	if id := c.GetHeader(cacheIDHeader); id != "" {
+		return s.sessions().use(id, own)
+	}
+	return own, nil
+}
+
+// newTerms lays defs over the snapshot and applies the supplements named.
+func newTerms(snap *terminology.Snapshot, defs *definitions, useSupplement []string) (*terms, error) {
+	t := &terms{snap: snap}
 	if !defs.empty() {
 		t.conceptMaps = defs.conceptMaps
-		overlay, err := valueset.NewOverlay(t.snap.Resolver(), defs.systems, defs.valueSets)
+		overlay, err := valueset.NewOverlay(snap.Resolver(), defs.systems, defs.valueSets)
 		if err != nil {
 			return nil, err
 		}
 		t.overlay, t.systems, t.valueSets, t.supplements = overlay, defs.systems, defs.valueSets, defs.supplements
 	}
-	if err := t.useSupplements(p.texts("useSupplement")); err != nil {
+	if err := t.useSupplements(useSupplement); err != nil {
 		return nil, err
 	}
 	return t, nil
+}
+
+// withSupplements is a copy of t with the supplements named applied; t is
+// left as it was, for the next request that shares it.
+func (t *terms) withSupplements(useSupplement []string) (*terms, error) {
+	cp := *t
+	cp.used = slices.Clone(t.used)
+	if err := cp.useSupplements(useSupplement); err != nil {
+		return nil, err
+	}
+	return &cp, nil
 }
 
 // parseTxResources reads tx-resource parameters. Each resource is checked
@@ -149,13 +191,8 @@ func (s *Server) parseTxResources(resources []param) (*definitions, error) {
 	if len(resources) == 0 {
 		return nil, nil
 	}
-	limit := s.cfg.MaxTxResources
-	if limit <= 0 {
-		limit = DefaultMaxTxResources
-	}
-	if len(resources) > limit {
-		return nil, newRequestError(http.StatusRequestEntityTooLarge, "too-costly", "", "tx-resource",
-			fmt.Sprintf("The request has %d tx-resource parameters; this server takes at most %d per request (--max-tx-resources).", len(resources), limit))
+	if err := s.txResourceLimit(len(resources)); err != nil {
+		return nil, err
 	}
 	d := &definitions{}
 	for i, x := range resources {
@@ -217,6 +254,20 @@ func (s *Server) parseTxResources(resources []param) (*definitions, error) {
 		}
 	}
 	return d, nil
+}
+
+// txResourceLimit refuses more than MaxTxResources tx-resources in one
+// request.
+func (s *Server) txResourceLimit(n int) error {
+	limit := s.cfg.MaxTxResources
+	if limit <= 0 {
+		limit = DefaultMaxTxResources
+	}
+	if n > limit {
+		return newRequestError(http.StatusRequestEntityTooLarge, "too-costly", "", "tx-resource",
+			fmt.Sprintf("The request has %d tx-resource parameters; this server takes at most %d per request (--max-tx-resources).", n, limit))
+	}
+	return nil
 }
 
 // useSupplements applies the supplements a request asks for (useSupplement,

@@ -266,6 +266,33 @@ func TestValidateDisplayLanguage(t *testing.T) {
 	}
 }
 
+// TestValidateDisplayNamesDisplays: a designation of another use (an old
+// name) is accepted as a display, but the message of a wrong display names
+// the displays only (FHIRsmith tx/library/designations.js, displayCount and
+// present with displayOnly, as the HL7 test batch/batch-validate-bad pins).
+func TestValidateDisplayNamesDisplays(t *testing.T) {
+	cs := strings.Replace(fruitCodeSystem("1.0"), `"display":"Apple",`,
+		`"display":"Apple","designation":[{"use":{"system":"http://example.org/uses","code":"old"},"value":"Pomme"},{"value":"Eating apple"}],`, 1)
+	for _, tc := range []struct {
+		display string
+		result  bool
+		message string
+	}{
+		{"Pomme", true, ""},
+		{"Eating apple", true, ""},
+		{"Pear", false, "Wrong Display Name 'Pear' for " + fruitURL + "#apple. Valid display is one of 2 choices: 'Apple' (en) or 'Eating apple' (for the language(s) '--')"},
+	} {
+		p := `{"name":"url","valueUri":"` + fruitURL + `"},{"name":"code","valueCode":"apple"},{"name":"display","valueString":"` + tc.display + `"}`
+		rec := doRequest(t, http.MethodPost, "/fhir/CodeSystem/$validate-code", txParams(p, cs), nil)
+		require.Equal(t, 200, rec.Code, rec.Body.String())
+		m := decodeBody(t, rec.Body.Bytes())
+		require.Equal(t, tc.result, paramValue(t, m, "result"), "%s", rec.Body.String())
+		if tc.message != "" {
+			require.Equal(t, tc.message, paramValue(t, m, "message"))
+		}
+	}
+}
+
 // TestValidateInlineValueSetWithoutURL: a value set POSTed without a url
 // is still a value set: a code outside it is not valid, and messages name
 // it (unidentified), as tx.fhir.org does. (It once answered for the code

@@ -21,6 +21,11 @@ type validateInputs struct {
 	concept *fm.CodeableConcept // echoed back for codeableConcept input
 }
 
+// noCodeToValidate is tx.fhir.org's answer to a $validate-code without
+// code, coding or codeableConcept, word for word (with no expression): the
+// HL7 test batch/batch-validate-bad expects it.
+const noCodeToValidate = "Unable to find code to validate (looked for coding | codeableConcept | code+system | code+inferSystem in parameters"
+
 // readCodings reads exactly one of code, coding and codeableConcept.
 // defaultSystem is the system for a bare code (url, system or the instance).
 func readCodings(p *opParams, defaultSystem string, systemParam string) (validateInputs, error) {
@@ -47,7 +52,11 @@ func readCodings(p *opParams, defaultSystem string, systemParam string) (validat
 			n++
 		}
 	}
-	if n != 1 {
+	switch n {
+	case 0:
+		return in, badRequest("", noCodeToValidate)
+	case 1:
+	default:
 		return in, badRequest("code", fmt.Sprintf("Exactly one of `code`, `coding` and `codeableConcept` must be given; %d were.", n))
 	}
 	fromCoding := func(c *fm.Coding) terminology.Coding {
@@ -116,52 +125,69 @@ func (s *Server) validateCodeSystem(c *gin.Context, cs *codeSystemResource) erro
 	if err != nil {
 		return err
 	}
-	if err := p.refuse("codeSystem"); err != nil {
-		return err
-	}
-	t, err := s.requestTerms(c, p)
+	out, err := s.codeSystemValidation(c, p, cs, s.termsOf(c))
 	if err != nil {
 		return err
+	}
+	s.write(c, http.StatusOK, out)
+	return nil
+}
+
+// termsFunc gives what one validation may use, from its inputs:
+// requestTerms for a request, the batch's for one of its validations.
+type termsFunc func(p *opParams) (*terms, error)
+
+func (s *Server) termsOf(c *gin.Context) termsFunc {
+	return func(p *opParams) (*terms, error) { return s.requestTerms(c, p) }
+}
+
+// codeSystemValidation answers the CodeSystem/$validate-code request p.
+func (s *Server) codeSystemValidation(c *gin.Context, p *opParams, cs *codeSystemResource, termsOf termsFunc) (*parametersResource, error) {
+	if err := p.refuse("codeSystem"); err != nil {
+		return nil, err
+	}
+	t, err := termsOf(p)
+	if err != nil {
+		return nil, err
 	}
 	url, hasURL, err := p.nonEmptyText("url", uriTypes)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !hasURL { // common client mistake; R4 names it url
 		if url, _, err = p.nonEmptyText("system", uriTypes); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	version, _, err := p.nonEmptyText("version", versionTypes)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if cs != nil {
 		if url != "" && !(url == cs.url || (cs.release != nil && terminology.IsHCPCSSystem(url))) {
-			return badRequest("url", fmt.Sprintf("`url` %s contradicts CodeSystem/%s, whose url is %s.", url, cs.id, cs.url))
+			return nil, badRequest("url", fmt.Sprintf("`url` %s contradicts CodeSystem/%s, whose url is %s.", url, cs.id, cs.url))
 		}
 		if version != "" && version != cs.version {
-			return badRequest("version", fmt.Sprintf("`version` %s contradicts CodeSystem/%s, which is version %s.", version, cs.id, cs.version))
+			return nil, badRequest("version", fmt.Sprintf("`version` %s contradicts CodeSystem/%s, which is version %s.", version, cs.id, cs.version))
 		}
 		url, version = cs.url, cs.version
 	}
 	in, err := readCodings(p, url, "url")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if in.req.Form != terminology.FormCode && url == "" && cs == nil && !p.has("coding") && !p.has("codeableConcept") {
-		return badRequest("url", "Parameter `url` is required.")
+		return nil, badRequest("url", "Parameter `url` is required.")
 	}
 	in.req.Version = version
 	if err := readValidateOptions(p, &in); err != nil {
-		return err
+		return nil, err
 	}
 	if in.req.DisplayLanguage == "" { // the displays are in the client's languages
 		in.req.DisplayLanguage = c.GetHeader("Accept-Language")
 	}
 	in.req.Systems, in.req.Supplements = t.resolver(), t.supplementURLs()
-	s.writeValidation(c, in, t.snap.Validate(in.req))
-	return nil
+	return validationParameters(in, t.snap.Validate(in.req)), nil
 }
 
 // validateValueSet implements ValueSet/$validate-code: the code is checked
@@ -172,53 +198,62 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	if err != nil {
 		return err
 	}
-	if err := p.refuse("context"); err != nil {
-		return err
-	}
-	t, err := s.requestTerms(c, p)
+	out, err := s.valueSetValidation(c, p, instance, s.termsOf(c))
 	if err != nil {
 		return err
+	}
+	s.write(c, http.StatusOK, out)
+	return nil
+}
+
+// valueSetValidation answers the ValueSet/$validate-code request p.
+func (s *Server) valueSetValidation(c *gin.Context, p *opParams, instance *valueset.ValueSet, termsOf termsFunc) (*parametersResource, error) {
+	if err := p.refuse("context"); err != nil {
+		return nil, err
+	}
+	t, err := termsOf(p)
+	if err != nil {
+		return nil, err
 	}
 	snap := t.snap
 	ref, err := requestValueSet(p, instance)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	def := ref.definition(t) // nil: compile says why
 	if err := t.useValueSetSupplements(def); err != nil {
-		return err
+		return nil, err
 	}
 	opts, err := evalOptions(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	system, _, err := p.nonEmptyText("system", uriTypes)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	infer, err := p.boolean("inferSystem")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if infer && system == "" && p.has("code") {
 		code, _, err := p.nonEmptyText("code", codeTypes)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		inferred, result := inferSystem(t, ref, opts, code)
 		if result != nil {
-			s.writeValidation(c, validateInputs{}, result)
-			return nil
+			return validationParameters(validateInputs{}, result), nil
 		}
 		system = inferred
 	}
 	version, err := systemVersion(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	in, err := readCodings(p, system, "system")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	in.req.Version = version
 	in.req.ValueSet = ref.name()
@@ -227,7 +262,7 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 	}
 	force, err := forcedVersion(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if force != "" {
 		for i := range in.req.Codings {
@@ -237,7 +272,7 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 		}
 	}
 	if err := readValidateOptions(p, &in); err != nil {
-		return err
+		return nil, err
 	}
 	if in.req.DisplayLanguage == "" { // the displays are in the client's languages
 		in.req.DisplayLanguage = c.GetHeader("Accept-Language")
@@ -296,16 +331,14 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 		if unknown.URL == terminology.SystemURL && unknown.Version != "" && unknown.Version == hcpcsVersion(in.req) {
 			// The request's own HCPCS version is unknown: validation says so,
 			// in its words, for the coding that named it.
-			s.writeValidation(c, in, snap.Validate(in.req))
-			return nil
+			return validationParameters(in, snap.Validate(in.req)), nil
 		}
 		for _, cd := range in.req.Codings {
 			if unknown.Version != "" && cd.System == unknown.URL && !terminology.IsHCPCSSystem(cd.System) {
 				// The include names a version that does not exist: the
 				// coding is judged against it, which says so in the
 				// version suite's words.
-				s.writeValidation(c, in, snap.Validate(in.req))
-				return nil
+				return validationParameters(in, snap.Validate(in.req)), nil
 			}
 		}
 		named := slices.ContainsFunc(in.req.Codings, func(cd terminology.Coding) bool { return cd.System == unknown.URL })
@@ -314,29 +347,25 @@ func (s *Server) validateValueSet(c *gin.Context, instance *valueset.ValueSet) e
 			// is judged on its own and is not in the value set (tests
 			// errors/errors-unknown-system2).
 			in.req.Members, in.req.ValueSet = noMembers{}, def.Canonical()
-			s.writeValidation(c, in, snap.Validate(in.req))
-			return nil
+			return validationParameters(in, snap.Validate(in.req)), nil
 		}
-		s.writeValidation(c, in, unknownSystemResult(in.req, unknown))
-		return nil
+		return validationParameters(in, unknownSystemResult(in.req, unknown)), nil
 	}
 	var missing *valueset.UnknownValueSetError
 	if errors.As(err, &missing) && def != nil && missing.Canonical != def.Canonical() && missing.Canonical != def.URL {
 		// The value set is known but imports one that is not: a "no" that
 		// says so, as tx.fhir.org answers (tests validation/*-bad-import).
-		s.writeValidation(c, in, &terminology.ValidateResult{Issues: []terminology.Issue{{Severity: "error", Code: "not-found",
-			TxType: "not-found", MessageID: "Unable_to_resolve_value_Set_", Text: missing.Error()}}})
-		return nil
+		return validationParameters(in, &terminology.ValidateResult{Issues: []terminology.Issue{{Severity: "error", Code: "not-found",
+			TxType: "not-found", MessageID: "Unable_to_resolve_value_Set_", Text: missing.Error()}}}), nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	in.req.Members = compiled
 	in.req.ValueSet = valueSetName(compiled.ValueSet)
 	res := snap.Validate(in.req)
 	res.Issues = append(res.Issues, statusIssues(compiled)...)
-	s.writeValidation(c, in, res)
-	return nil
+	return validationParameters(in, res), nil
 }
 
 // inferSystem finds the one system of the value set that holds a code given
@@ -389,9 +418,9 @@ func unknownSystemResult(req terminology.ValidateRequest, e *valueset.UnknownSys
 	return r
 }
 
-// writeValidation renders a validation result as Parameters; a negative
-// result is still HTTP 200.
-func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminology.ValidateResult) {
+// validationParameters renders a validation result as Parameters; a
+// negative result is still HTTP 200.
+func validationParameters(in validateInputs, r *terminology.ValidateResult) *parametersResource {
 	out := newParametersOut()
 	out.boolean("result", r.Result)
 	if msg := r.Message(); msg != "" {
@@ -430,7 +459,7 @@ func (s *Server) writeValidation(c *gin.Context, in validateInputs, r *terminolo
 	for _, u := range r.UnknownSystems {
 		out.add(parameter{Name: "x-unknown-system", ValueCanonical: ptr(u)})
 	}
-	s.write(c, http.StatusOK, out.p)
+	return &out.p
 }
 
 // noMembers is the membership of a value set that could not be evaluated:

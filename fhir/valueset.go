@@ -11,7 +11,8 @@ import (
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
-// valueSetOps are the operations on ValueSet, type and instance level.
+// valueSetOps are the operations on ValueSet, type and instance level;
+// $batch-validate-code is type level only.
 const valueSetOps = "$expand, $validate-code"
 
 func (s *Server) valueSetOrOp(c *gin.Context) error {
@@ -20,9 +21,11 @@ func (s *Server) valueSetOrOp(c *gin.Context) error {
 		return s.validateValueSet(c, nil)
 	case "$expand":
 		return s.expand(c, nil)
+	case "$batch-validate-code":
+		return s.batchValidate(c)
 	default:
 		if strings.HasPrefix(id, "$") {
-			return unknownOperation(fmt.Sprintf("Operation %s is not supported on ValueSet; supported: %s.", id, valueSetOps))
+			return unknownOperation(fmt.Sprintf("Operation %s is not supported on ValueSet; supported: %s, $batch-validate-code.", id, valueSetOps))
 		}
 	}
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {

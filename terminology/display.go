@@ -14,10 +14,13 @@ import (
 // tx-ecosystem tests (validation, language2) pin them.
 
 // display is one text a concept may be shown with, in a language ("" when
-// unknown). retired is the standards-status of a designation that is no
-// longer a correct display (withdrawn, deprecated).
+// unknown). shown is false for a designation of another use (a synonym, an
+// old name): it is accepted as a display, but not named as a valid one.
+// retired is the standards-status of a designation that is no longer a
+// correct display (withdrawn, deprecated).
 type display struct {
 	lang, value string
+	shown       bool
 	retired     string
 }
 
@@ -26,15 +29,26 @@ type display struct {
 func displaysOf(info valueset.Info, c *valueset.Concept) []display {
 	var out []display
 	if c.Display != "" {
-		out = append(out, display{lang: info.Language, value: c.Display})
+		out = append(out, display{lang: info.Language, value: c.Display, shown: true})
 	}
 	for _, d := range c.Designations {
-		if d.Value == "" || slices.ContainsFunc(out, func(o display) bool { return o.lang == d.Language && o.value == d.Value }) {
+		if d.Value == "" || slices.ContainsFunc(out, func(x display) bool { return x.lang == d.Language && x.value == d.Value }) {
 			continue
 		}
-		out = append(out, display{lang: d.Language, value: d.Value, retired: d.StandardsStatus})
+		out = append(out, display{lang: d.Language, value: d.Value, shown: displayUse(d.Use), retired: d.StandardsStatus})
 	}
 	return out
+}
+
+// displayUse reports whether a designation of this use is a display: no
+// use, preferredForLanguage, or SNOMED CT's preferred term
+// (FHIRsmith tx/library/designations.js, isDisplay).
+func displayUse(use *valueset.Coding) bool {
+	if use == nil {
+		return true
+	}
+	return (use.System == "http://terminology.hl7.org/CodeSystem/hl7TermMaintInfra" && use.Code == "preferredForLanguage") ||
+		(use.System == "http://snomed.info/sct" && use.Code == "900000000000548007")
 }
 
 // workingLanguages are the tags of displayLanguage (or Accept-Language),
@@ -110,7 +124,7 @@ func checkDisplayIn(o *codingOutcome, req ValidateRequest, c Coding, info values
 		// reference reports such a designation's status as deprecated.
 		var current []string
 		for _, d := range all {
-			if d.retired == "" && !slices.Contains(current, d.value) {
+			if d.retired == "" && d.shown && !slices.Contains(current, d.value) {
 				current = append(current, d.value)
 			}
 		}
@@ -156,16 +170,21 @@ func checkDisplayIn(o *codingOutcome, req ValidateRequest, c Coding, info values
 			break
 		}
 	}
-	quoted := make([]string, len(valid))
-	for i, d := range valid {
+	// The message names the displays, not the other designations.
+	named := slices.DeleteFunc(slices.Clone(valid), func(d display) bool { return !d.shown })
+	if len(named) == 0 {
+		named = valid
+	}
+	quoted := make([]string, len(named))
+	for i, d := range named {
 		quoted[i] = "'" + d.value + "'"
 		if d.lang != "" {
 			quoted[i] += " (" + d.lang + ")"
 		}
 	}
 	choices := "Valid display is " + quoted[0]
-	if len(valid) > 1 {
-		choices = fmt.Sprintf("Valid display is one of %d choices: %s", len(valid), strings.Join(quoted, " or "))
+	if len(named) > 1 {
+		choices = fmt.Sprintf("Valid display is one of %d choices: %s", len(named), strings.Join(quoted, " or "))
 	}
 	o.add(sev, "invalid", "invalid-display", id, expr, "%s '%s' for %s#%s. %s (for the language(s) '%s')",
 		what, c.Display, c.System, c.Code, choices, summary)

@@ -41,9 +41,11 @@ type serveConfig struct {
 	// maxExpansion is the largest $expand answered without count.
 	maxExpansion int
 	// The bounds of what clients may send: a request body, its tx-resource
-	// parameters, and the cache-id sessions (fhir.Config).
+	// parameters, the validations of a $batch-validate-code, and the
+	// cache-id sessions (fhir.Config).
 	maxRequestBytes int64
 	maxTxResources  int
+	maxBatch        int
 	maxSessions     int
 	sessionIdle     time.Duration
 	maxSessionBytes int64
@@ -113,6 +115,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	maxExpansion := fs.Int("max-expansion", envInt("HCPCS_MAX_EXPANSION", fhir.DefaultMaxExpansion), "largest $expand answered without count; larger ones get too-costly and must page (HCPCS_MAX_EXPANSION)")
 	maxRequest := fs.String("max-request-size", env("HCPCS_MAX_REQUEST_SIZE", "4MiB"), "largest POSTed body, tx-resource parameters included; larger ones get 413 (HCPCS_MAX_REQUEST_SIZE)")
 	maxTxResources := fs.Int("max-tx-resources", envInt("HCPCS_MAX_TX_RESOURCES", fhir.DefaultMaxTxResources), "most tx-resource parameters in one request (HCPCS_MAX_TX_RESOURCES)")
+	maxBatch := fs.Int("max-batch", envInt("HCPCS_MAX_BATCH", fhir.DefaultMaxBatch), "most validations in one $batch-validate-code; more get 413 (HCPCS_MAX_BATCH)")
 	maxSessions := fs.Int("max-sessions", envInt("HCPCS_MAX_SESSIONS", fhir.DefaultMaxSessions), "most live cache-id sessions ($cache-control); one more gets 429 (HCPCS_MAX_SESSIONS)")
 	sessionIdle := fs.Duration("session-idle", envDuration("HCPCS_SESSION_IDLE", fhir.DefaultSessionIdle), "how long an unused cache-id session lives (HCPCS_SESSION_IDLE)")
 	maxSessionSize := fs.String("max-session-size", env("HCPCS_MAX_SESSION_SIZE", "32MiB"), "most definition JSON one cache-id session holds (HCPCS_MAX_SESSION_SIZE)")
@@ -131,14 +134,14 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		fmt.Fprintln(stderr, "serve:", envErr)
 		return nil, errUsage
 	}
-	if *maxExpansion < 1 || *maxTxResources < 1 || *maxSessions < 1 || *sessionIdle <= 0 {
-		fmt.Fprintln(stderr, "serve: --max-expansion, --max-tx-resources, --max-sessions and --session-idle must be positive")
+	if *maxExpansion < 1 || *maxTxResources < 1 || *maxBatch < 1 || *maxSessions < 1 || *sessionIdle <= 0 {
+		fmt.Fprintln(stderr, "serve: --max-expansion, --max-tx-resources, --max-batch, --max-sessions and --session-idle must be positive")
 		return nil, errUsage
 	}
 	cfg := &serveConfig{listen: *listen, redis: *redis, baseURL: *baseURL, version: *ver, maxExpansion: *maxExpansion,
 		cacheTTL: *cacheTTL, redisPrefix: *redisPrefix, redisTimeout: *redisTimeout, republishEvery: *republish,
 		drainDelay: *drainDelay, drainTimeout: *drainTimeout,
-		maxTxResources: *maxTxResources, maxSessions: *maxSessions, sessionIdle: *sessionIdle}
+		maxTxResources: *maxTxResources, maxBatch: *maxBatch, maxSessions: *maxSessions, sessionIdle: *sessionIdle}
 	var err error
 	for _, size := range []struct {
 		flag, value string
@@ -260,7 +263,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer rcache.close()
 
 	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), SoftwareReleaseDate: softwareReleaseDate(), Logger: log, MaxExpansion: cfg.maxExpansion,
-		MaxRequestBytes: cfg.maxRequestBytes, MaxTxResources: cfg.maxTxResources,
+		MaxRequestBytes: cfg.maxRequestBytes, MaxTxResources: cfg.maxTxResources, MaxBatch: cfg.maxBatch,
 		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes)})
 	responses := api.NewResponseCache(rcache.config)
 	engine := api.NewEngine(metrics.middleware, responses.Handler)

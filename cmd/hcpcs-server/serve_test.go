@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hcpcs-server/hcpcs-server/fhir"
 	"github.com/hcpcs-server/hcpcs-server/internal/testenv"
 )
 
@@ -105,4 +106,40 @@ func TestServeRefusesBadData(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, err.Error(), "HCPC2024_JAN_ANWEB.txt")
 	require.Empty(t, ready, "the server must not listen on bad data")
+}
+
+// TestMaxBatchFlag: --max-batch, else HCPCS_MAX_BATCH, else the default,
+// bounds the validations of a $batch-validate-code; a bound below one is
+// refused.
+func TestMaxBatchFlag(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string
+		want int
+	}{
+		{"default", nil, "", fhir.DefaultMaxBatch},
+		{"env", nil, "7", 7},
+		{"flag wins", []string{"--max-batch", "3"}, "7", 3},
+		{"zero", []string{"--max-batch", "0"}, "", -1},
+		{"env not a number", nil, "many", -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			getenv := func(k string) string {
+				if k == "HCPCS_MAX_BATCH" {
+					return tc.env
+				}
+				return ""
+			}
+			var stderr bytes.Buffer
+			cfg, err := parseServeFlags(tc.args, getenv, &stderr)
+			if tc.want < 0 {
+				require.ErrorIs(t, err, errUsage)
+				require.NotEmpty(t, stderr.String())
+				return
+			}
+			require.NoError(t, err, stderr.String())
+			require.Equal(t, tc.want, cfg.maxBatch)
+		})
+	}
 }
