@@ -11,12 +11,16 @@ import (
 // overrun the budget.
 const entryOverhead = 128
 
-// Local is the in-process tier: an LRU bounded by bytes (keys, values and a
-// fixed per-entry overhead) whose entries also expire after a TTL. A value
-// larger than half the budget is not kept. It is safe for concurrent use.
+// Local is the in-process tier: an LRU bounded by bytes (keys, the size the
+// caller gives each value, and a fixed per-entry overhead) whose entries
+// also expire after a TTL. A value larger than half the budget is not
+// kept. It is safe for concurrent use.
 //
-// Values are shared, not copied: callers must not modify a value after Set
-// or one returned by Get.
+// Values are any Go value, so that a caller keeps what it serves from
+// without decoding it on every hit; they are shared, not copied: callers
+// must not modify a value after Set or one returned by Get. The size given
+// must be what the value really holds in memory (for a slice, its
+// capacity), or the budget is a fiction.
 type Local struct {
 	maxBytes int64
 	ttl      time.Duration
@@ -31,7 +35,7 @@ type Local struct {
 
 type localEntry struct {
 	key     string
-	value   []byte
+	value   any
 	expires time.Time // zero: never
 	cost    int64
 }
@@ -46,7 +50,7 @@ func NewLocal(maxBytes int64, ttl time.Duration, m *Metrics) *Local {
 }
 
 // Get returns the value under key, if present and not expired.
-func (l *Local) Get(key string) ([]byte, bool) {
+func (l *Local) Get(key string) (any, bool) {
 	l.mu.Lock()
 	el, ok := l.items[key]
 	if ok {
@@ -66,10 +70,10 @@ func (l *Local) Get(key string) ([]byte, bool) {
 	return nil, false
 }
 
-// Set stores value under key, evicting the least recently used entries to
-// stay within the budget.
-func (l *Local) Set(key string, value []byte) {
-	cost := int64(len(key)+len(value)) + entryOverhead
+// Set stores value, which holds size bytes, under key, evicting the least
+// recently used entries to stay within the budget.
+func (l *Local) Set(key string, value any, size int64) {
+	cost := int64(len(key)) + size + entryOverhead
 	if cost > l.maxBytes/2 {
 		return
 	}

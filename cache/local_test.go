@@ -28,14 +28,14 @@ func TestLocalLRUByBytes(t *testing.T) {
 	const cost = 2 + 100 + entryOverhead
 	l := NewLocal(3*cost, 0, m)
 	val := func(c byte) []byte { return []byte(strings.Repeat(string(c), 100)) }
-	l.Set("k1", val('a'))
-	l.Set("k2", val('b'))
-	l.Set("k3", val('c'))
+	l.Set("k1", val('a'), int64(len(val('a'))))
+	l.Set("k2", val('b'), int64(len(val('b'))))
+	l.Set("k3", val('c'), int64(len(val('c'))))
 	require.Equal(t, 3, l.Len())
 	require.EqualValues(t, 3*cost, l.Bytes())
 	_, ok := l.Get("k1") // k1 is now the most recently used
 	require.True(t, ok)
-	l.Set("k4", val('d')) // evicts k2, the least recently used
+	l.Set("k4", val('d'), int64(len(val('d')))) // evicts k2, the least recently used
 	_, ok = l.Get("k2")
 	require.False(t, ok)
 	for _, k := range []string{"k1", "k3", "k4"} {
@@ -49,7 +49,7 @@ func TestLocalLRUByBytes(t *testing.T) {
 	require.EqualValues(t, 3*cost, value(t, m.localBytes))
 
 	// Replacing a key does not count it twice.
-	l.Set("k4", val('e'))
+	l.Set("k4", val('e'), int64(len(val('e'))))
 	v, _ := l.Get("k4")
 	require.Equal(t, val('e'), v)
 	require.EqualValues(t, 3*cost, l.Bytes())
@@ -57,8 +57,8 @@ func TestLocalLRUByBytes(t *testing.T) {
 
 func TestLocalRefusesValuesOverHalfTheBudget(t *testing.T) {
 	l := NewLocal(1000, 0, nil)
-	l.Set("small", make([]byte, 100))
-	l.Set("big", make([]byte, 600))
+	l.Set("small", make([]byte, 100), int64(len(make([]byte, 100))))
+	l.Set("big", make([]byte, 600), int64(len(make([]byte, 600))))
 	_, ok := l.Get("big")
 	require.False(t, ok)
 	_, ok = l.Get("small")
@@ -69,7 +69,7 @@ func TestLocalTTL(t *testing.T) {
 	now := time.Date(2025, 10, 1, 12, 0, 0, 0, time.UTC)
 	l := NewLocal(1<<20, time.Minute, nil)
 	l.now = func() time.Time { return now }
-	l.Set("k", []byte("v"))
+	l.Set("k", []byte("v"), int64(len([]byte("v"))))
 	now = now.Add(59 * time.Second)
 	_, ok := l.Get("k")
 	require.True(t, ok)
@@ -89,9 +89,9 @@ func TestLocalConcurrent(t *testing.T) {
 			for i := range 1000 {
 				k := fmt.Sprintf("k%d", (g*1000+i)%300)
 				if v, ok := l.Get(k); ok {
-					require.Equal(t, k, string(v))
+					require.Equal(t, k, string(v.([]byte)))
 				} else {
-					l.Set(k, []byte(k))
+					l.Set(k, []byte(k), int64(len([]byte(k))))
 				}
 			}
 		}()
@@ -100,4 +100,21 @@ func TestLocalConcurrent(t *testing.T) {
 		<-done
 	}
 	require.LessOrEqual(t, l.Bytes(), int64(64<<10))
+}
+
+// TestLocalCountsTheSizeGiven: the budget is what the caller says a value
+// holds (a slice's capacity, a decoded response), not the length of some
+// bytes: a small entry over a large buffer once cost 1 KB more than it
+// was charged (issue 9).
+func TestLocalCountsTheSizeGiven(t *testing.T) {
+	l := NewLocal(10_000, 0, nil)
+	big := make([]byte, 10, 4000)
+	l.Set("a", big, int64(cap(big)))
+	require.EqualValues(t, 1+4000+entryOverhead, l.Bytes())
+	type decoded struct{ n int }
+	l.Set("b", &decoded{7}, 100)
+	v, ok := l.Get("b")
+	require.True(t, ok)
+	require.Equal(t, 7, v.(*decoded).n)
+	require.EqualValues(t, 1+4000+1+100+2*entryOverhead, l.Bytes())
 }

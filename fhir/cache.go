@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"strings"
@@ -31,11 +32,13 @@ type slowSharedCache interface {
 	SlowerThan(d time.Duration) bool
 }
 
-// LocalCache is the in-process tier (cache.Local): bounded, safe for
-// concurrent use, and sharing values rather than copying them.
+// LocalCache is the in-process tier (cache.Local): bounded by the sizes
+// its callers give, safe for concurrent use, and sharing values rather than
+// copying them. The response cache keeps decoded entries in it, so that a
+// hit decodes nothing.
 type LocalCache interface {
-	Get(key string) ([]byte, bool)
-	Set(key string, value []byte)
+	Get(key string) (any, bool)
+	Set(key string, value any, size int64)
 }
 
 // CacheConfig configures the response cache. With neither tier set the
@@ -87,6 +90,12 @@ const (
 	xCacheMiss     = "miss"
 	xCacheBypass   = "bypass"
 )
+
+// xCacheValues are the header values, built once: setting a header
+// otherwise allocates its value slice on every response.
+var xCacheValues = map[string][]string{
+	xCacheHitLocal: {xCacheHitLocal}, xCacheHitRedis: {xCacheHitRedis}, xCacheMiss: {xCacheMiss}, xCacheBypass: {xCacheBypass},
+}
 
 // HTTP caching headers added to cacheable 200 responses that do not set
 // their own. The data changes only on a reload, at most a few times a
@@ -267,9 +276,14 @@ func (rc *ResponseCache) Handler(c *gin.Context) {
 		}
 	}
 	cond := takeConditionals(c.Request)
-	// Every request goes through the flight, hits too: the local tier is
-	// asked once per flight, and a flight ends only after storing its
-	// answer, so identical concurrent misses are computed exactly once.
+	// A local hit needs no flight. Misses go through one, which ends only
+	// after storing its answer, so that identical concurrent misses are
+	// computed once (a request that missed just before another's flight
+	// stored the answer computes it again: rare, and still right).
+	if e := rc.getLocal(key); e != nil {
+		rc.serve(c, op, e, xCacheHitLocal, cond)
+		return
+	}
 	leader := false
 	v, _, _ := rc.flights.Do(key, func() (any, error) {
 		leader = true
@@ -299,20 +313,28 @@ func (rc *ResponseCache) observe(op, xcache string) {
 	}
 }
 
-// getLocal returns the local entry under key, if any and decodable.
+// getLocal returns the local entry under key, if any.
 func (rc *ResponseCache) getLocal(key string) *cachedResponse {
 	if rc.cfg.Local == nil {
 		return nil
 	}
-	b, ok := rc.cfg.Local.Get(key)
+	v, ok := rc.cfg.Local.Get(key)
 	if !ok {
 		return nil
 	}
-	e, err := decodeEntry(b)
-	if err != nil {
-		return nil // overwritten by the miss that follows
-	}
+	e, _ := v.(*cachedResponse)
 	return e
+}
+
+// setLocal keeps an entry in the local tier, ready to serve. A body in a
+// buffer much larger than itself (the handler's, grown while writing) is
+// copied out, so that the entry holds what it is charged for.
+func (rc *ResponseCache) setLocal(key string, e *cachedResponse) {
+	if cap(e.body)-len(e.body) > len(e.body)/8+64 {
+		e.body = bytes.Clone(e.body)
+	}
+	e.prepare()
+	rc.cfg.Local.Set(key, e, e.size())
 }
 
 // fingerprint returns the current snapshot's fingerprint, remembering the
@@ -335,12 +357,9 @@ type fillResult struct {
 	stored bool // cacheable: shared with the followers
 }
 
-// fill answers a request: from the local tier, from Redis where that
-// pays, else by running the handlers, storing what may be stored.
+// fill answers a request the local tier does not have: from Redis where
+// that pays, else by running the handlers, storing what may be stored.
 func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
-	if e := rc.getLocal(key); e != nil {
-		return &fillResult{entry: e, xcache: xCacheHitLocal, stored: true}
-	}
 	// A subset of a read (_summary, _elements, _pretty) is cheap to build
 	// from the kept rendering, and so is a read already rendered here:
 	// neither is worth a Redis round trip.
@@ -355,7 +374,7 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 			e, err := decodeEntry(b)
 			if err == nil {
 				if rc.cfg.Local != nil {
-					rc.cfg.Local.Set(key, b)
+					rc.setLocal(key, e)
 				}
 				if op == opRead {
 					rc.published.Store(key, rc.now())
@@ -390,11 +409,15 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 	if rc.cfg.Local == nil && !toShared {
 		return res
 	}
-	b := e.encode()
+	// Encoded before the entry is shared: encode re-slices its body.
+	var b []byte
+	if toShared {
+		b = e.encode()
+	}
 	// A computed full read is kept by the handler already; a second copy in
 	// the LRU would only cost memory (15 MB per release).
 	if rc.cfg.Local != nil && !(op == opRead && fullRead(c) && e.status == http.StatusOK) {
-		rc.cfg.Local.Set(key, b)
+		rc.setLocal(key, e)
 	}
 	if toShared {
 		rc.setShared(key, b)
@@ -499,19 +522,17 @@ func (rc *ResponseCache) compute(c *gin.Context) (e *cachedResponse, written boo
 func (rc *ResponseCache) serve(c *gin.Context, op string, e *cachedResponse, xcache string, cond conditionals) {
 	rc.observe(op, xcache)
 	h := c.Writer.Header()
-	for _, kv := range e.header {
-		h.Set(kv[0], kv[1])
-	}
-	h.Set("X-Cache", xcache)
+	e.writeHeaders(h)
+	h["X-Cache"] = xCacheValues[xcache]
 	if e.status == http.StatusOK && cond.notModified(e.get("ETag"), e.get("Last-Modified")) {
 		h.Del("Content-Type")
 		h.Del("Content-Encoding")
+		h.Del("Content-Length")
 		c.Writer.WriteHeader(http.StatusNotModified)
 		c.Writer.WriteHeaderNow()
 		c.Abort()
 		return
 	}
-	c.Writer.WriteHeader(e.status)
-	_, _ = c.Writer.Write(e.body)
+	writeBody(c, e.status, "", e.body)
 	c.Abort()
 }

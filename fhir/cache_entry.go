@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 )
@@ -20,6 +21,55 @@ type cachedResponse struct {
 	status int
 	header [][2]string
 	body   []byte
+	// prepared is set once the entry is kept in the local tier: from then
+	// on it is shared, read-only, and served through canon and values,
+	// header slices built once and never modified (net/http only reads
+	// them), Content-Length among them.
+	prepared bool
+	canon    []string
+	values   [][]string
+}
+
+// prepare builds the header slices serve writes; the entry must not change
+// afterwards.
+func (e *cachedResponse) prepare() {
+	if e.prepared {
+		return
+	}
+	e.canon = make([]string, 0, len(e.header)+1)
+	e.values = make([][]string, 0, len(e.header)+1)
+	for _, kv := range e.header {
+		e.canon = append(e.canon, http.CanonicalHeaderKey(kv[0]))
+		e.values = append(e.values, []string{kv[1]})
+	}
+	e.canon = append(e.canon, "Content-Length")
+	e.values = append(e.values, []string{strconv.Itoa(len(e.body))})
+	e.prepared = true
+}
+
+// writeHeaders sets the entry's headers, Content-Length included once
+// prepared.
+func (e *cachedResponse) writeHeaders(h http.Header) {
+	if e.prepared {
+		for i, k := range e.canon {
+			h[k] = e.values[i]
+		}
+		return
+	}
+	for _, kv := range e.header {
+		h.Set(kv[0], kv[1])
+	}
+}
+
+// size is what the entry holds in memory, for the local tier's budget: the
+// body's backing array (its capacity: a body encoded into a larger buffer
+// keeps all of it) and the headers.
+func (e *cachedResponse) size() int64 {
+	n := int64(cap(e.body)) + 64
+	for _, kv := range e.header {
+		n += int64(len(kv[0])+len(kv[1])) + 2*16 + 24
+	}
+	return n
 }
 
 func (e *cachedResponse) get(k string) string {

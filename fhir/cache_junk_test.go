@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -142,4 +143,42 @@ func TestCacheSkipsRedisSlowerThanComputing(t *testing.T) {
 
 	// The same Redis still pays for what costs more to compute than to fetch.
 	require.False(t, red.SlowerThan(time.Second))
+}
+
+// TestResponsesCarryContentLength: every body goes out with its length,
+// computed or from either tier, so that net/http sends it in one piece and
+// not chunked (issue 9: bodies over 2 KB went out in two writes).
+func TestResponsesCarryContentLength(t *testing.T) {
+	rs := redistest.Start(t)
+	red, m, reg := newRedisTier(t, rs.Addr, "cl:", nil)
+	a := replica(t, defaultCacheStore(t), true, red, m, reg)
+	for _, tc := range []struct {
+		target, xcache string
+		opts           []reqOpt
+	}{
+		{lookupE0114, "miss", nil},
+		{lookupE0114, "hit-local", nil},
+		{readJan, "miss", []reqOpt{header("Accept-Encoding", "gzip")}},
+		{readJan, "hit-local", []reqOpt{header("Accept-Encoding", "gzip")}},
+		{readJan, "miss", nil}, // the identity variant's first: published to Redis
+		{readJan, "hit-local", nil},
+		{"/fhir/CodeSystem/hcpcs-1999-01", "miss", nil}, // an OperationOutcome
+		{"/fhir/metadata", "bypass", nil},
+	} {
+		rec := a.get(t, tc.target, rec0(tc.target), tc.xcache, tc.opts...)
+		require.Equal(t, strconv.Itoa(rec.Body.Len()), rec.Header().Get("Content-Length"), "%s %s", tc.target, tc.xcache)
+	}
+	red2, m2, reg2 := newRedisTier(t, rs.Addr, "cl:", nil)
+	a.rc.Wait()
+	b := replica(t, defaultCacheStore(t), true, red2, m2, reg2)
+	rec := b.get(t, readJan, 200, "hit-redis", header("Accept-Encoding", "gzip"))
+	require.Equal(t, strconv.Itoa(rec.Body.Len()), rec.Header().Get("Content-Length"))
+}
+
+// rec0 is the status a target of TestResponsesCarryContentLength answers.
+func rec0(target string) int {
+	if strings.Contains(target, "1999") {
+		return http.StatusNotFound
+	}
+	return http.StatusOK
 }

@@ -50,18 +50,27 @@ func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool
 	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
 		enc = "gzip"
 	}
-	h := sha256.New()
 	// The too-costly threshold a client may set changes the answer of $expand.
 	threshold := r.Header.Get(tooCostlyHeader)
 	// So does Accept-Language: the displays of an expansion are in its languages.
 	lang := r.Header.Get("Accept-Language")
-	for _, part := range []string{"k2", rc.s.cfg.SoftwareVersion, base, r.Method, r.URL.Path, query, body, "json", enc, threshold, lang} {
-		var n [binary.MaxVarintLen64]byte
-		h.Write(n[:binary.PutUvarint(n[:], uint64(len(part)))])
-		h.Write([]byte(part))
+	// The parts, each after its length, are hashed in one piece from a
+	// buffer on the stack (most requests fit): hashing part by part
+	// allocated a copy of each.
+	var buf [1024]byte
+	in := buf[:0]
+	for _, part := range [...]string{"k2", rc.s.cfg.SoftwareVersion, base, r.Method, r.URL.Path, query, body, "json", enc, threshold, lang} {
+		in = binary.AppendUvarint(in, uint64(len(part)))
+		in = append(in, part...)
 	}
-	var sum [sha256.Size]byte
-	return fp[:32] + ":" + op + ":" + hex.EncodeToString(h.Sum(sum[:0])[:16]), true
+	sum := sha256.Sum256(in)
+	var k [32 + 1 + 16 + 1 + 32]byte
+	out := append(k[:0], fp[:32]...)
+	out = append(out, ':')
+	out = append(out, op...)
+	out = append(out, ':')
+	out = hex.AppendEncode(out, sum[:16])
+	return string(out), true
 }
 
 // wantsJSON reports whether content negotiation picks FHIR JSON (negotiate

@@ -100,7 +100,7 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 	}
 	if acceptsGzip(c.GetHeader("Accept-Encoding")) && c.Query("_pretty") != "true" {
 		h.Set("Content-Encoding", "gzip")
-		c.Data(http.StatusOK, fhirJSON, full.gzip)
+		writeBody(c, http.StatusOK, fhirJSON, full.gzip)
 		return nil
 	}
 	s.writeJSON(c, http.StatusOK, full.json)

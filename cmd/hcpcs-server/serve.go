@@ -58,6 +58,7 @@ type serveConfig struct {
 	republishEvery time.Duration // how often a full read served from the rendering is written to Redis again
 	drainDelay     time.Duration // on SIGTERM: /readyz 503 while still serving
 	drainTimeout   time.Duration // then: the longest wait for requests in flight
+	debugListen    string        // the profiler's own listener, "" for none
 	redisOps       []string      // operations whose answers go to Redis
 }
 
@@ -108,6 +109,8 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		"on SIGTERM, how long /readyz answers 503 while requests are still served, so that load balancers stop sending new ones (HCPCS_DRAIN_DELAY)")
 	drainTimeout := fs.Duration("drain-timeout", envDuration("HCPCS_DRAIN_TIMEOUT", 30*time.Second),
 		"then, how long requests in flight may take to finish before their connections are closed (HCPCS_DRAIN_TIMEOUT)")
+	debugAddr := fs.String("debug-listen", env("HCPCS_DEBUG_LISTEN", ""),
+		"address of a second listener serving Go's profiler (/debug/pprof/), e.g. 127.0.0.1:6060; empty: none. Never expose it publicly (HCPCS_DEBUG_LISTEN)")
 	republish := fs.Duration("republish-every", envDuration("HCPCS_REPUBLISH_EVERY", fhir.DefaultRepublishEvery),
 		"how often a replica writes a full CodeSystem read it serves from its own rendering to Redis again, in case Redis lost it (HCPCS_REPUBLISH_EVERY)")
 	baseURL := fs.String("base-url", env("HCPCS_BASE_URL", ""), "public base URL of the FHIR API, e.g. https://tx.example.org/fhir (HCPCS_BASE_URL)")
@@ -139,7 +142,7 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		return nil, errUsage
 	}
 	cfg := &serveConfig{listen: *listen, redis: *redis, baseURL: *baseURL, version: *ver, maxExpansion: *maxExpansion,
-		cacheTTL: *cacheTTL, redisPrefix: *redisPrefix, redisTimeout: *redisTimeout, republishEvery: *republish,
+		cacheTTL: *cacheTTL, redisPrefix: *redisPrefix, redisTimeout: *redisTimeout, republishEvery: *republish, debugListen: *debugAddr,
 		drainDelay: *drainDelay, drainTimeout: *drainTimeout,
 		maxTxResources: *maxTxResources, maxBatch: *maxBatch, maxSessions: *maxSessions, sessionIdle: *sessionIdle}
 	var err error
@@ -316,6 +319,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}()
 
+	if cfg.debugListen != "" {
+		_, stopDebug, err := serveDebug(cfg.debugListen, log)
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
 	log.Info("serving", "addr", ln.Addr().String(), "fhir", "/fhir")
 	if ready != nil {
 		ready <- ln.Addr().String()
