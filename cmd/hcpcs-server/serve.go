@@ -240,6 +240,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	setMemoryLimit(getenv, cgroupMemoryMax, log)
 	start := time.Now()
 	snap, err := loadSnapshot(cfg)
 	if err != nil {
