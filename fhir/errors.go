@@ -16,6 +16,15 @@ import (
 type requestError struct {
 	status int
 	issue  terminology.Issue
+	// allow is the Allow header of a 405: the methods the resource takes.
+	allow string
+}
+
+// readOnly is the 405 of a write to a resource served read-only.
+func readOnly(text string) error {
+	e := newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "", text)
+	e.allow = "GET, HEAD"
+	return e
 }
 
 func (e *requestError) Error() string { return e.issue.Text }

@@ -116,9 +116,9 @@ func readBody(r *http.Request, p *opParams, limit int64) error {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return newRequestError(http.StatusRequestEntityTooLarge, "too-long", "", "", fmt.Sprintf("The request body exceeds %d bytes, the limit of this server (--max-request-bytes).", limit))
+			return newRequestError(http.StatusRequestEntityTooLarge, "too-long", "", "", fmt.Sprintf("The request body exceeds %d bytes, the limit of this server (--max-request-size).", limit))
 		}
-		return badRequest("", fmt.Sprintf("The request body could not be read: %v.", err))
+		return badRequest("", "The request body could not be read: "+formError(err))
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("", "The POST body is empty: send a Parameters resource.")
@@ -158,7 +158,11 @@ func decodeParameters(body []byte, what string) ([]param, error) {
 func readForm(r *http.Request, p *opParams, limit int64) error {
 	r.Body = http.MaxBytesReader(nil, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
-		return badRequest("", fmt.Sprintf("The form body cannot be parsed: %v.", err))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return newRequestError(http.StatusRequestEntityTooLarge, "too-long", "", "", fmt.Sprintf("The request body exceeds %d bytes, the limit of this server (--max-request-size).", limit))
+		}
+		return badRequest("", "The form body cannot be parsed: "+formError(err))
 	}
 	for k, vs := range r.PostForm {
 		if controlParams[k] {

@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 
@@ -44,4 +45,21 @@ func queryError(raw string) error {
 		}
 	}
 	return nil
+}
+
+// limitBody refuses a body larger than the server takes before any handler
+// reads it (a declared length over the limit is a 413 at once), and cuts
+// one that turns out larger: a route that reads no body ($versions) must
+// not take 100 MB either.
+func (s *Server) limitBody(c *gin.Context) {
+	if c.Request.ContentLength > s.maxRequestBytes() {
+		s.fail(c, newRequestError(http.StatusRequestEntityTooLarge, "too-long", "", "",
+			fmt.Sprintf("The request body is %d bytes; this server takes at most %d bytes (--max-request-size).", c.Request.ContentLength, s.maxRequestBytes())))
+		c.Abort()
+		return
+	}
+	if c.Request.Body != nil && c.Request.Body != http.NoBody {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.maxRequestBytes())
+	}
+	c.Next()
 }

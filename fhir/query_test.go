@@ -2,6 +2,7 @@ package fhir_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -65,4 +66,61 @@ func TestCodeSystemSearchHasNoConcepts(t *testing.T) {
 	rec := doRequest(t, http.MethodGet, "/fhir/CodeSystem/hcpcs-2025-10", "", nil)
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Len(t, decodeBody(t, rec.Body.Bytes())["concept"], 8846)
+}
+
+// timeoutReader fails as a slow client's body does, with the socket
+// addresses in its message.
+type timeoutReader struct{}
+
+func (timeoutReader) Read([]byte) (int, error) { return 0, timeoutErr{} }
+
+type timeoutErr struct{}
+
+func (timeoutErr) Error() string   { return "read tcp 127.0.0.1:8080->127.0.0.1:51234: i/o timeout" }
+func (timeoutErr) Timeout() bool   { return true }
+func (timeoutErr) Temporary() bool { return true }
+
+// TestBodyDefects: the smaller defects of issue 9, §3. A write to a
+// read-only resource names the methods it takes; no route takes a body over
+// the limit, even one that reads none; a search form is small; and an
+// unreadable body is reported without the server's socket addresses.
+func TestBodyDefects(t *testing.T) {
+	e := testEngine(t)
+	rec := serve(e, http.MethodPost, "/fhir/CodeSystem/hcpcs-2025-10", `{"resourceType":"Parameters"}`, nil)
+	require.Equal(t, http.StatusMethodNotAllowed, rec.Code)
+	require.Equal(t, "GET, HEAD", rec.Header().Get("Allow"))
+	require.Contains(t, outcomeText(t, rec.Body.Bytes()), "read-only")
+	rec = serve(e, http.MethodPost, "/fhir/ValueSet/hcpcs-all", `{"resourceType":"Parameters"}`, nil)
+	require.Equal(t, http.StatusMethodNotAllowed, rec.Code)
+	require.Equal(t, "GET, HEAD", rec.Header().Get("Allow"))
+
+	for _, tc := range []struct {
+		path, contentType string
+		size              int
+	}{
+		{"/fhir/$versions", "application/fhir+json", 5 << 20},
+		{"/fhir/CodeSystem/$lookup", "application/fhir+json", 5 << 20},
+		{"/fhir/CodeSystem/_search", "application/x-www-form-urlencoded", 100 << 10},
+	} {
+		req := httptest.NewRequest(http.MethodPost, tc.path, strings.NewReader("url="+strings.Repeat("x", tc.size)))
+		req.Header.Set("Content-Type", tc.contentType)
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusRequestEntityTooLarge, rec.Code, "%s: %s", tc.path, rec.Body.String())
+		require.NotEmpty(t, outcomeText(t, rec.Body.Bytes()))
+	}
+
+	for _, tc := range []struct{ path, contentType string }{
+		{"/fhir/CodeSystem/$lookup", "application/fhir+json"},
+		{"/fhir/CodeSystem/$lookup", "application/x-www-form-urlencoded"},
+		{"/fhir/CodeSystem/_search", "application/x-www-form-urlencoded"},
+	} {
+		req := httptest.NewRequest(http.MethodPost, tc.path, timeoutReader{})
+		req.Header.Set("Content-Type", tc.contentType)
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusBadRequest, rec.Code, "%s %s: %s", tc.path, tc.contentType, rec.Body.String())
+		require.NotContains(t, rec.Body.String(), "127.0.0.1", "socket addresses leak")
+		require.Contains(t, outcomeText(t, rec.Body.Bytes()), "in time")
+	}
 }

@@ -2,8 +2,10 @@ package fhir
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,7 +31,7 @@ func (s *Server) codeSystemOrOp(c *gin.Context) error {
 		return unknownOperation(fmt.Sprintf("Operation %s is not supported on CodeSystem; supported: $lookup, $validate-code.", id))
 	}
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
-		return newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "", "CodeSystem resources are read-only.")
+		return readOnly("CodeSystem resources are read-only: GET or HEAD.")
 	}
 	snap := s.cfg.Data.Snapshot()
 	cs, err := s.findCodeSystem(snap, id)
@@ -206,6 +208,19 @@ func subsettedMeta() fm.Meta {
 	}}}
 }
 
+// maxSearchForm bounds a POSTed search form.
+const maxSearchForm = 64 << 10
+
+// formError describes a form that cannot be read without the socket
+// addresses a network error carries.
+func formError(err error) string {
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return "the body could not be read in time."
+	}
+	return err.Error() + "."
+}
+
 // searchRequest is what every resource search reads: its parameters (the
 // query, or a POSTed form), _summary and _elements, and paging.
 type searchRequest struct {
@@ -218,8 +233,15 @@ type searchRequest struct {
 func readSearch(c *gin.Context) (*searchRequest, error) {
 	sr := &searchRequest{q: c.Request.URL.Query()}
 	if c.Request.Method == http.MethodPost {
+		// A search needs a few parameters; its self link repeats them.
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxSearchForm)
 		if err := c.Request.ParseForm(); err != nil {
-			return nil, badRequest("", fmt.Sprintf("The search form cannot be parsed: %v.", err))
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, newRequestError(http.StatusRequestEntityTooLarge, "too-long", "", "",
+					fmt.Sprintf("The search form is over %d bytes, the most a search takes.", maxSearchForm))
+			}
+			return nil, badRequest("", "The search form cannot be parsed: "+formError(err))
 		}
 		sr.q = c.Request.Form
 	}

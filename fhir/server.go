@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -94,7 +95,7 @@ type handlerFunc func(c *gin.Context) error
 
 // Register mounts the FHIR API under /fhir on an engine.
 func (s *Server) Register(e *gin.Engine) {
-	g := e.Group("/fhir", s.checkQuery, s.negotiate)
+	g := e.Group("/fhir", s.checkQuery, s.limitBody, s.negotiate)
 	g.GET("/metadata", s.wrap(s.metadata))
 	g.GET("/$versions", s.wrap(s.versions))
 	g.POST("/$versions", s.wrap(s.versions))
@@ -164,6 +165,10 @@ func (s *Server) wrap(h handlerFunc) gin.HandlerFunc {
 // fail renders err as an OperationOutcome with the status errorResponse picks.
 func (s *Server) fail(c *gin.Context, err error) {
 	status, issue := errorResponse(err, s.log.With("request_id", c.GetString(requestIDKey)))
+	var re *requestError
+	if errors.As(err, &re) && re.allow != "" {
+		c.Header("Allow", re.allow)
+	}
 	s.write(c, status, newOutcome(issue))
 }
 

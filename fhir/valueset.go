@@ -29,7 +29,7 @@ func (s *Server) valueSetOrOp(c *gin.Context) error {
 		}
 	}
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
-		return newRequestError(http.StatusMethodNotAllowed, "not-supported", "", "", "ValueSet resources are read-only.")
+		return readOnly("ValueSet resources are read-only: GET or HEAD.")
 	}
 	vs, err := s.valueSetByID(c.Param("id"))
 	if err != nil {
