@@ -1,0 +1,198 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hcpcs-server/hcpcs-server/cache/redistest"
+)
+
+// The fault scenarios of issue 9, §4, as tests: a steady load of lookups
+// and CodeSystem reads runs while a fault is injected, and not one request
+// may fail. Latencies are reported (t.Log), never asserted: timing belongs
+// to make load, not to unit tests.
+
+const hcpcsSystem = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+
+// loadRun is a steady load of a few workers against one server.
+type loadRun struct {
+	t      *testing.T
+	base   string
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	failed atomic.Int64
+	mu     sync.Mutex
+	errs   []string
+	phase  atomic.Pointer[string]
+	lat    map[string][]time.Duration
+}
+
+// startLoad runs workers that each alternate a $lookup of a rotating code
+// and a gzip read of the 2025-10 CodeSystem until stopped.
+func startLoad(t *testing.T, base string, workers int) *loadRun {
+	l := &loadRun{t: t, base: base, stop: make(chan struct{}), lat: map[string][]time.Duration{}}
+	l.setPhase("before")
+	codes := []string{"E0114", "A0425", "J1100", "S9327", "L3000", "G0008", "K0001", "C9765"}
+	client := &http.Client{Timeout: 30 * time.Second}
+	for w := range workers {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-l.stop:
+					return
+				default:
+				}
+				target := fmt.Sprintf("%s/CodeSystem/$lookup?system=%s&code=%s", base, hcpcsSystem, codes[(w+i)%len(codes)])
+				gzip := i%10 == 9
+				if gzip {
+					target = base + "/CodeSystem/hcpcs-2025-10"
+				}
+				l.one(client, target, gzip)
+			}
+		}()
+	}
+	return l
+}
+
+func (l *loadRun) setPhase(p string) { l.phase.Store(&p) }
+
+func (l *loadRun) one(client *http.Client, target string, gzip bool) {
+	req, _ := http.NewRequest(http.MethodGet, target, nil)
+	if gzip {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err == nil {
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("status %d", resp.StatusCode)
+		}
+	}
+	took := time.Since(start)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err != nil {
+		l.failed.Add(1)
+		if len(l.errs) < 10 {
+			l.errs = append(l.errs, fmt.Sprintf("%s: %v", target, err))
+		}
+		return
+	}
+	if !gzip {
+		p := *l.phase.Load()
+		l.lat[p] = append(l.lat[p], took)
+	}
+}
+
+// finish stops the load, requires that nothing failed, and reports the
+// lookups' latency per phase.
+func (l *loadRun) finish() {
+	close(l.stop)
+	l.wg.Wait()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, p := range []string{"before", "during", "after"} {
+		d := l.lat[p]
+		if len(d) == 0 {
+			continue
+		}
+		slices.Sort(d)
+		l.t.Logf("%-6s %6d lookups  p50 %8v  p99 %8v  max %8v", p, len(d), d[len(d)/2], d[len(d)*99/100], d[len(d)-1])
+	}
+	require.Zero(l.t, l.failed.Load(), "failed requests: %v", l.errs)
+}
+
+// requests waits until the load has made n more lookups: progress, not
+// time, paces the scenarios.
+func (l *loadRun) requests(n int) {
+	l.t.Helper()
+	count := func() int {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		total := 0
+		for _, d := range l.lat {
+			total += len(d)
+		}
+		return total
+	}
+	target := count() + n
+	require.Eventually(l.t, func() bool { return count() >= target }, time.Minute, 5*time.Millisecond)
+}
+
+// TestFaultRedisKilledAndRestartedEmpty: Redis dies in the middle of a run
+// and comes back empty; no request fails, and the server shares again
+// without a restart (it writes its read to Redis again).
+func TestFaultRedisKilledAndRestartedEmpty(t *testing.T) {
+	rs := redistest.Start(t)
+	// No local tier, and lookups shared too: every request asks Redis.
+	base, stop, done := startDrainServer(t, "--drain-delay", "0", "--redis", rs.URL(), "--republish-every", "200ms",
+		"--cache-size", "0", "--redis-ops", "read,lookup")
+	l := startLoad(t, base+"/fhir", 4)
+	l.requests(200)
+	l.setPhase("during")
+	rs.Stop()
+	l.requests(500)
+	rs.Restart()
+	l.setPhase("after")
+	l.requests(200)
+	require.Eventually(t, func() bool {
+		keys, err := rs.Client().Keys(t.Context(), "hcpcs:*:read:*").Result()
+		return err == nil && len(keys) > 0
+	}, time.Minute, 20*time.Millisecond, "the read was not written to the restarted Redis")
+	l.finish()
+	stop()
+	require.NoError(t, <-done)
+}
+
+// TestFaultSlowRedis: Redis slowed by 10, 20, 60 and 500 ms behind a
+// delaying proxy; no request fails, and the latency of each phase is
+// reported.
+func TestFaultSlowRedis(t *testing.T) {
+	rs := redistest.Start(t)
+	proxy := redistest.NewDelayProxy(t, rs.Addr)
+	base, stop, done := startDrainServer(t, "--drain-delay", "0", "--redis", "redis://"+proxy.Addr, "--redis-ops", "read,lookup", "--cache-size", "0")
+	l := startLoad(t, base+"/fhir", 4)
+	l.requests(300)
+	for _, d := range []time.Duration{10, 20, 60, 500} {
+		l.setPhase("during")
+		proxy.SetDelay(d * time.Millisecond)
+		l.requests(300)
+	}
+	proxy.SetDelay(0)
+	l.setPhase("after")
+	l.requests(300)
+	l.finish()
+	stop()
+	require.NoError(t, <-done)
+}
+
+// TestFaultReloadUnderLoad: SIGHUP reloads the data five times under load;
+// no request fails.
+func TestFaultReloadUnderLoad(t *testing.T) {
+	base, stop, done := startDrainServer(t, "--drain-delay", "0")
+	l := startLoad(t, base+"/fhir", 4)
+	l.requests(200)
+	l.setPhase("during")
+	for range 5 {
+		require.NoError(t, syscall.Kill(syscall.Getpid(), syscall.SIGHUP))
+		l.requests(200)
+	}
+	l.setPhase("after")
+	l.requests(200)
+	l.finish()
+	stop()
+	require.NoError(t, <-done)
+}
