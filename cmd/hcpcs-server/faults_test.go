@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -195,4 +196,73 @@ func TestFaultReloadUnderLoad(t *testing.T) {
 	l.finish()
 	stop()
 	require.NoError(t, <-done)
+}
+
+// TestFaultSIGTERMOneOfTwo: two replicas; one is stopped as SIGTERM stops
+// it while a client that retries a refused connection on the other keeps
+// sending. Not one request fails: the draining replica answers what it
+// was sent (closing each connection), then refuses new ones.
+func TestFaultSIGTERMOneOfTwo(t *testing.T) {
+	a, stopA, doneA := startDrainServer(t, "--drain-delay", "300ms")
+	b, stopB, doneB := startDrainServer(t, "--drain-delay", "0")
+	var sent, failed atomic.Int64
+	var firstErr atomic.Pointer[string]
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 30 * time.Second}
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				path := fmt.Sprintf("/fhir/CodeSystem/$lookup?system=%s&code=E0114&displayLanguage=en&i=%d", hcpcsSystem, w)
+				resp, err := client.Get(a + path)
+				if err != nil && isRefused(err) {
+					resp, err = client.Get(b + path) // the other replica
+				}
+				sent.Add(1)
+				if err == nil {
+					_, err = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if err == nil && resp.StatusCode != http.StatusOK {
+						err = fmt.Errorf("status %d", resp.StatusCode)
+					}
+				}
+				if err != nil {
+					failed.Add(1)
+					msg := err.Error()
+					firstErr.CompareAndSwap(nil, &msg)
+				}
+			}
+		}()
+	}
+	wait := func(n int64) {
+		target := sent.Load() + n
+		require.Eventually(t, func() bool { return sent.Load() >= target }, time.Minute, 5*time.Millisecond)
+	}
+	wait(300)
+	stopA()
+	require.NoError(t, <-doneA)
+	wait(300) // all on b now
+	close(stop)
+	wg.Wait()
+	if n := failed.Load(); n > 0 {
+		t.Fatalf("%d requests failed; the first: %s", n, *firstErr.Load())
+	}
+	t.Logf("%d requests, 0 failed", sent.Load())
+	stopB()
+	require.NoError(t, <-doneB)
+}
+
+// isRefused reports a connection the server refused, or closed before
+// sending any answer (a connection still in the listener's queue when it
+// closes is reset): what a client retries on another replica, safely for a
+// GET.
+func isRefused(err error) bool {
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
 }

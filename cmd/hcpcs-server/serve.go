@@ -270,9 +270,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		MaxRequestBytes: cfg.maxRequestBytes, MaxTxResources: cfg.maxTxResources, MaxBatch: cfg.maxBatch,
 		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes)})
 	responses := api.NewResponseCache(rcache.config)
-	engine := api.NewEngine(metrics.middleware, responses.Handler)
-	engine.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	var draining atomic.Bool
+	// While draining, every answer closes its connection, so that clients
+	// reconnect (to another replica); idle connections are left to close
+	// at shutdown rather than cut under a request being sent.
+	closeWhileDraining := func(c *gin.Context) {
+		if draining.Load() {
+			c.Header("Connection", "close")
+		}
+		c.Next()
+	}
+	engine := api.NewEngine(closeWhileDraining, metrics.middleware, responses.Handler)
+	engine.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	engine.GET("/readyz", func(c *gin.Context) {
 		if draining.Load() {
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "draining"})
@@ -350,9 +359,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // drain stops the server without dropping a request: /readyz answers 503
-// for the drain delay while every request is still served (without
-// keep-alive, so clients reconnect, and a load balancer sends them to
-// another replica), then the listener closes and requests in flight get
+// for the drain delay while every request is still served (each answer
+// closing its connection, so clients reconnect, and a load balancer sends
+// them to another replica), then the listener closes and requests in flight get
 // up to the drain timeout. A request still running then (a slow client's
 // download) has its connection closed; that is logged, and the exit is
 // clean.
@@ -363,7 +372,6 @@ func drain(srv *http.Server, draining *atomic.Bool, cfg *serveConfig, log *slog.
 	signal.Notify(again, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(again)
 	draining.Store(true)
-	srv.SetKeepAlivesEnabled(false)
 	log.Info("draining: /readyz answers 503", "delay", cfg.drainDelay.String(), "timeout", cfg.drainTimeout.String())
 	delay := time.NewTimer(cfg.drainDelay)
 	select {
