@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -265,4 +268,54 @@ func TestFaultSIGTERMOneOfTwo(t *testing.T) {
 // GET.
 func isRefused(err error) bool {
 	return errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
+}
+
+// TestFaultSlowClients: 200 connections that send their headers a byte at
+// a time and 40 that ask for the complete CodeSystem (15 MB) and never
+// read it, while a normal client keeps going: not one of its requests
+// fails, and the stalled downloads pin no copy of the answer each (before,
+// forty of them pinned 1.7 GiB).
+func TestFaultSlowClients(t *testing.T) {
+	base, stop, done := startDrainServer(t, "--drain-delay", "0", "--drain-timeout", "100ms")
+	addr := strings.TrimPrefix(base, "http://")
+	l := startLoad(t, base+"/fhir", 2)
+	l.requests(200)
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	l.setPhase("during")
+	for i := range 240 {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		conns = append(conns, c)
+		if i < 200 { // slow headers: a request line, and nothing more yet
+			_, err = io.WriteString(c, "GET /fhir/metadata HTTP/1.1\r\nHost: t")
+		} else { // a download nobody reads
+			_, err = io.WriteString(c, "GET /fhir/CodeSystem/hcpcs-2025-10 HTTP/1.1\r\nHost: t\r\n\r\n")
+		}
+		require.NoError(t, err)
+	}
+	for i := range 3 { // the slow ones trickle on
+		for _, c := range conns[:200] {
+			_, _ = c.Write([]byte{"xyz"[i]})
+		}
+		l.requests(200)
+	}
+	var during runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&during)
+	grew := int64(during.HeapInuse) - int64(before.HeapInuse)
+	t.Logf("heap in use: %d MiB before, %d MiB with 40 stalled downloads", before.HeapInuse>>20, during.HeapInuse>>20)
+	require.Less(t, grew, int64(256<<20), "stalled downloads pin their answers")
+	l.setPhase("after")
+	l.requests(200)
+	l.finish()
+	stop()
+	require.NoError(t, <-done)
 }
