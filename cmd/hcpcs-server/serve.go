@@ -9,13 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -59,7 +56,15 @@ type serveConfig struct {
 	drainDelay     time.Duration // on SIGTERM: /readyz 503 while still serving
 	drainTimeout   time.Duration // then: the longest wait for requests in flight
 	redisOps       []string      // operations whose answers go to Redis
+
+	accessLog fhir.AccessLog // which requests get a log line
+	// adminToken is the bearer token of /admin/reload; empty disables it.
+	// It is read from HCPCS_ADMIN_TOKEN only: a flag would show in ps.
+	adminToken string
 }
+
+// envOnly are the environment variables serve reads that have no flag.
+var envOnly = []string{adminTokenEnv}
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
 	env := func(name, def string) string {
@@ -79,6 +84,17 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 			envErr = fmt.Errorf("%s=%q: %v", name, v, err)
 		}
 		return n
+	}
+	envFloat := func(name string, def float64) float64 {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil && envErr == nil {
+			envErr = fmt.Errorf("%s=%q: %v", name, v, err)
+		}
+		return f
 	}
 	envDuration := func(name string, def time.Duration) time.Duration {
 		v := getenv(name)
@@ -119,6 +135,10 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	maxSessions := fs.Int("max-sessions", envInt("HCPCS_MAX_SESSIONS", fhir.DefaultMaxSessions), "most live cache-id sessions ($cache-control); one more gets 429 (HCPCS_MAX_SESSIONS)")
 	sessionIdle := fs.Duration("session-idle", envDuration("HCPCS_SESSION_IDLE", fhir.DefaultSessionIdle), "how long an unused cache-id session lives (HCPCS_SESSION_IDLE)")
 	maxSessionSize := fs.String("max-session-size", env("HCPCS_MAX_SESSION_SIZE", "32MiB"), "most definition JSON one cache-id session holds (HCPCS_MAX_SESSION_SIZE)")
+	accessLog := fs.String("access-log", env("HCPCS_ACCESS_LOG", "all"),
+		"which requests get a log line: off, errors (4xx and 5xx), or all (every error, and --access-log-sample of the rest) (HCPCS_ACCESS_LOG)")
+	accessSample := fs.Float64("access-log-sample", envFloat("HCPCS_ACCESS_LOG_SAMPLE", 0.01),
+		"with --access-log=all, the share of successful requests logged, 0 to 1; errors are always logged (HCPCS_ACCESS_LOG_SAMPLE)")
 	ver := fs.String("release-version", env("HCPCS_RELEASE_VERSION", ""), "YYYY-MM of the release when --data is a single file whose name does not say (HCPCS_RELEASE_VERSION)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -143,6 +163,18 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		drainDelay: *drainDelay, drainTimeout: *drainTimeout,
 		maxTxResources: *maxTxResources, maxBatch: *maxBatch, maxSessions: *maxSessions, sessionIdle: *sessionIdle}
 	var err error
+	if cfg.accessLog.Mode, err = fhir.ParseAccessLogMode(*accessLog); err != nil {
+		fmt.Fprintln(stderr, "serve: --access-log:", err)
+		return nil, errUsage
+	}
+	if cfg.accessLog.Sample = *accessSample; !(cfg.accessLog.Sample >= 0 && cfg.accessLog.Sample <= 1) {
+		fmt.Fprintln(stderr, "serve: --access-log-sample must be between 0 and 1, e.g. 0.01 for 1%")
+		return nil, errUsage
+	}
+	if cfg.adminToken, err = adminToken(getenv); err != nil {
+		fmt.Fprintln(stderr, "serve:", err)
+		return nil, errUsage
+	}
 	for _, size := range []struct {
 		flag, value string
 		into        *int64
@@ -210,22 +242,6 @@ func loadSnapshot(cfg *serveConfig) (*terminology.Snapshot, error) {
 	return terminology.NewSnapshotEvaluated(releases, defs.Definitions)
 }
 
-// reload reads the sources again and swaps them in whole; on any error the
-// store keeps serving what it had.
-func reload(cfg *serveConfig, store *terminology.Store, log *slog.Logger) error {
-	next, err := loadSnapshot(cfg)
-	if err != nil {
-		return err
-	}
-	// Fingerprint before the swap, so that no request waits for it; new data
-	// means new cache keys.
-	fp := next.Fingerprint()
-	store.Swap(next)
-	logValueSets(log, next)
-	log.Info("reloaded", "versions", next.Versions(), "fingerprint", fp)
-	return nil
-}
-
 // runServe loads the data and serves until ctx ends. ready, when not nil,
 // receives the bound address once the server accepts connections (tests).
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
@@ -264,7 +280,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), SoftwareReleaseDate: softwareReleaseDate(), Logger: log, MaxExpansion: cfg.maxExpansion,
 		MaxRequestBytes: cfg.maxRequestBytes, MaxTxResources: cfg.maxTxResources, MaxBatch: cfg.maxBatch,
-		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes)})
+		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes), AccessLog: cfg.accessLog})
 	responses := api.NewResponseCache(rcache.config)
 	engine := api.NewEngine(metrics.middleware, responses.Handler)
 	engine.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
@@ -274,16 +290,21 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "draining"})
 			return
 		}
-		s := store.Snapshot()
-		body := gin.H{"status": "ready", "versions": s.Versions(), "latest": s.Latest().Version,
-			"loadedAt": s.LoadedAt().Format(time.RFC3339), "fingerprint": s.Fingerprint(),
-			"valueSets": len(s.ValueSets().All()), "conceptMaps": len(s.ConceptMaps()), "skipped": skippedJSON(s.Skipped())}
+		body := snapshotJSON(store.Snapshot())
+		body["status"] = "ready"
 		rcache.ready(c.Request.Context(), body)
 		// Redis being down does not make the server unready: it serves
 		// without it (fail-open).
 		c.JSON(http.StatusOK, body)
 	})
 	engine.GET("/metrics", gin.WrapH(promhttp.HandlerFor(registry, promhttp.HandlerOpts{})))
+	// SIGHUP and, with a token, POST /admin/reload reread the sources; a
+	// failed reload keeps the previous data. Without a token the route does
+	// not exist (404).
+	reloads := newReloader(func() (*terminology.Snapshot, error) { return loadSnapshot(cfg) }, store, log, registry)
+	if cfg.adminToken != "" {
+		engine.POST("/admin/reload", reloads.handler(cfg.adminToken))
+	}
 
 	srv := &http.Server{
 		Handler: engine,
@@ -299,24 +320,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.listen, err)
 	}
-	// SIGHUP reloads the sources; a failed reload keeps the previous data.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-hup:
-				if err := reload(cfg, store, log); err != nil {
-					log.Error("reload failed; still serving the previous data", "err", err)
-				}
-			}
-		}
-	}()
+	reloads.onSIGHUP(ctx)
 
-	log.Info("serving", "addr", ln.Addr().String(), "fhir", "/fhir")
+	log.Info("serving", "addr", ln.Addr().String(), "fhir", "/fhir", "admin_reload", cfg.adminToken != "",
+		"access_log", cfg.accessLog.Mode.String(), "access_log_sample", cfg.accessLog.Sample)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
