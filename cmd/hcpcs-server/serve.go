@@ -63,9 +63,6 @@ type serveConfig struct {
 	adminToken string
 }
 
-// envOnly are the environment variables serve reads that have no flag.
-var envOnly = []string{adminTokenEnv}
-
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
