@@ -94,6 +94,16 @@
 // pointer per value[x]. OperationOutcome issues are built only by newIssue,
 // because samply's IssueType zero value is "invalid".
 //
+// # Access log
+//
+// NewEngine logs requests as Config.AccessLog says (accesslog.go): off,
+// errors (4xx, 5xx) or all (every error and a sample of the rest), one
+// slog line each with the method, the route pattern (never the URL, its
+// query or a body), the $operation named in the path, the status, the
+// duration, the request id, the bytes written and the X-Cache tier. It
+// runs outside the panic recovery, so a panic is logged with its 500, and
+// a request it does not log costs no allocation.
+//
 // # Caching
 //
 // ResponseCache (cache.go) is the caching middleware: it keys answers by the

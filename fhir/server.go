@@ -58,6 +58,9 @@ type Config struct {
 	// the day the data were loaded.
 	SoftwareReleaseDate string
 	Logger              *slog.Logger
+	// AccessLog says which requests NewEngine logs (accesslog.go); the
+	// zero value logs none.
+	AccessLog AccessLog
 }
 
 // Server is the FHIR terminology API.
@@ -125,9 +128,11 @@ func (s *Server) Register(e *gin.Engine) {
 }
 
 // NewEngine returns a gin engine with the operational middleware and the
-// FHIR API mounted: request ids, CORS, panic recovery into an
-// OperationOutcome, and OperationOutcomes for unknown routes and methods.
-// Extra middleware (metrics, caching) runs after those, before the handlers.
+// FHIR API mounted: request ids, the access log, CORS, panic recovery into
+// an OperationOutcome, and OperationOutcomes for unknown routes and
+// methods. Extra middleware (metrics, caching) runs after those, before
+// the handlers. The access log runs outside the recovery, so that a
+// request that panicked is logged with the 500 it was answered.
 func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -136,7 +141,11 @@ func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	// OperationOutcome (404) for a trailing slash instead.
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
-	e.Use(requestID, cors, s.recovery)
+	e.Use(requestID)
+	if log := s.accessLog(); log != nil {
+		e.Use(log)
+	}
+	e.Use(cors, s.recovery)
 	e.Use(middleware...)
 	s.Register(e)
 	e.NoRoute(func(c *gin.Context) {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"flag"
 	"io"
 	"net/http"
 	"os"
@@ -58,4 +60,31 @@ func TestReadmeCommands(t *testing.T) {
 		require.NotEqual(t, "OperationOutcome", v["resourceType"], line)
 	}
 	require.GreaterOrEqual(t, n, 5, "the README's curl examples were not found")
+}
+
+// usageFlag matches a flag of serve's usage text and the variable its help
+// names: "  -name type\n    \thelp … (HCPCS_NAME) (default …)".
+var usageFlag = regexp.MustCompile(`(?m)^  -([a-z0-9-]+)(?: \w+)?\n\s+.*\((HCPCS_[A-Z0-9_]+|REDIS_URL)\)`)
+
+// TestReadmeFlags: every flag of serve has its row in the README's table,
+// with the environment variable the server reads for it, and so does every
+// variable serve reads that has no flag.
+func TestReadmeFlags(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(testenv.RepoRoot(t), "README.md"))
+	require.NoError(t, err)
+	var usage bytes.Buffer
+	_, err = parseServeFlags([]string{"-h"}, func(string) string { return "" }, &usage)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	flags := usageFlag.FindAllStringSubmatch(usage.String(), -1)
+	require.Equal(t, strings.Count(usage.String(), "\n  -"), len(flags), "a flag's help does not name its variable:\n%s", usage.String())
+	withFlag := map[string]bool{}
+	for _, f := range flags {
+		require.Contains(t, string(readme), "| `--"+f[1]+"` | `"+f[2]+"` |", "README: no row for --%s", f[1])
+		withFlag[f[2]] = true
+	}
+	for name := range envRead("serve") {
+		if !withFlag[name] {
+			require.Contains(t, string(readme), "| — | `"+name+"` |", "README: no row for %s", name)
+		}
+	}
 }

@@ -9,13 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -60,6 +57,11 @@ type serveConfig struct {
 	drainTimeout   time.Duration // then: the longest wait for requests in flight
 	debugListen    string        // the profiler's own listener, "" for none
 	redisOps       []string      // operations whose answers go to Redis
+
+	accessLog fhir.AccessLog // which requests get a log line
+	// adminToken is the bearer token of /admin/reload; empty disables it.
+	// It is read from HCPCS_ADMIN_TOKEN only: a flag would show in ps.
+	adminToken string
 }
 
 func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer) (*serveConfig, error) {
@@ -80,6 +82,17 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 			envErr = fmt.Errorf("%s=%q: %v", name, v, err)
 		}
 		return n
+	}
+	envFloat := func(name string, def float64) float64 {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil && envErr == nil {
+			envErr = fmt.Errorf("%s=%q: %v", name, v, err)
+		}
+		return f
 	}
 	envDuration := func(name string, def time.Duration) time.Duration {
 		v := getenv(name)
@@ -122,6 +135,10 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	maxSessions := fs.Int("max-sessions", envInt("HCPCS_MAX_SESSIONS", fhir.DefaultMaxSessions), "most live cache-id sessions ($cache-control); one more gets 429 (HCPCS_MAX_SESSIONS)")
 	sessionIdle := fs.Duration("session-idle", envDuration("HCPCS_SESSION_IDLE", fhir.DefaultSessionIdle), "how long an unused cache-id session lives (HCPCS_SESSION_IDLE)")
 	maxSessionSize := fs.String("max-session-size", env("HCPCS_MAX_SESSION_SIZE", "32MiB"), "most definition JSON one cache-id session holds (HCPCS_MAX_SESSION_SIZE)")
+	accessLog := fs.String("access-log", env("HCPCS_ACCESS_LOG", "all"),
+		"which requests get a log line: off, errors (4xx and 5xx), or all (every error, and --access-log-sample of the rest) (HCPCS_ACCESS_LOG)")
+	accessSample := fs.Float64("access-log-sample", envFloat("HCPCS_ACCESS_LOG_SAMPLE", 0.01),
+		"with --access-log=all, the share of successful requests logged, 0 to 1; errors are always logged (HCPCS_ACCESS_LOG_SAMPLE)")
 	ver := fs.String("release-version", env("HCPCS_RELEASE_VERSION", ""), "YYYY-MM of the release when --data is a single file whose name does not say (HCPCS_RELEASE_VERSION)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -146,6 +163,18 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		drainDelay: *drainDelay, drainTimeout: *drainTimeout,
 		maxTxResources: *maxTxResources, maxBatch: *maxBatch, maxSessions: *maxSessions, sessionIdle: *sessionIdle}
 	var err error
+	if cfg.accessLog.Mode, err = fhir.ParseAccessLogMode(*accessLog); err != nil {
+		fmt.Fprintln(stderr, "serve: --access-log:", err)
+		return nil, errUsage
+	}
+	if cfg.accessLog.Sample = *accessSample; !(cfg.accessLog.Sample >= 0 && cfg.accessLog.Sample <= 1) {
+		fmt.Fprintln(stderr, "serve: --access-log-sample must be between 0 and 1, e.g. 0.01 for 1%")
+		return nil, errUsage
+	}
+	if cfg.adminToken, err = adminToken(getenv); err != nil {
+		fmt.Fprintln(stderr, "serve:", err)
+		return nil, errUsage
+	}
 	for _, size := range []struct {
 		flag, value string
 		into        *int64
@@ -213,22 +242,6 @@ func loadSnapshot(cfg *serveConfig) (*terminology.Snapshot, error) {
 	return terminology.NewSnapshotEvaluated(releases, defs.Definitions)
 }
 
-// reload reads the sources again and swaps them in whole; on any error the
-// store keeps serving what it had.
-func reload(cfg *serveConfig, store *terminology.Store, log *slog.Logger) error {
-	next, err := loadSnapshot(cfg)
-	if err != nil {
-		return err
-	}
-	// Fingerprint before the swap, so that no request waits for it; new data
-	// means new cache keys.
-	fp := next.Fingerprint()
-	store.Swap(next)
-	logValueSets(log, next)
-	log.Info("reloaded", "versions", next.Versions(), "fingerprint", fp)
-	return nil
-}
-
 // runServe loads the data and serves until ctx ends. ready, when not nil,
 // receives the bound address once the server accepts connections (tests).
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ready chan<- string) error {
@@ -268,7 +281,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), SoftwareReleaseDate: softwareReleaseDate(), Logger: log, MaxExpansion: cfg.maxExpansion,
 		MaxRequestBytes: cfg.maxRequestBytes, MaxTxResources: cfg.maxTxResources, MaxBatch: cfg.maxBatch,
-		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes)})
+		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes), AccessLog: cfg.accessLog})
 	responses := api.NewResponseCache(rcache.config)
 	var draining atomic.Bool
 	// While draining, every answer closes its connection, so that clients
@@ -287,16 +300,21 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "draining"})
 			return
 		}
-		s := store.Snapshot()
-		body := gin.H{"status": "ready", "versions": s.Versions(), "latest": s.Latest().Version,
-			"loadedAt": s.LoadedAt().Format(time.RFC3339), "fingerprint": s.Fingerprint(),
-			"valueSets": len(s.ValueSets().All()), "conceptMaps": len(s.ConceptMaps()), "skipped": skippedJSON(s.Skipped())}
+		body := snapshotJSON(store.Snapshot())
+		body["status"] = "ready"
 		rcache.ready(c.Request.Context(), body)
 		// Redis being down does not make the server unready: it serves
 		// without it (fail-open).
 		c.JSON(http.StatusOK, body)
 	})
 	engine.GET("/metrics", gin.WrapH(promhttp.HandlerFor(registry, promhttp.HandlerOpts{})))
+	// SIGHUP and, with a token, POST /admin/reload reread the sources; a
+	// failed reload keeps the previous data. Without a token the route does
+	// not exist (404).
+	reloads := newReloader(func() (*terminology.Snapshot, error) { return loadSnapshot(cfg) }, store, log, registry)
+	if cfg.adminToken != "" {
+		engine.POST("/admin/reload", reloads.handler(cfg.adminToken))
+	}
 
 	srv := &http.Server{
 		Handler: engine,
@@ -312,22 +330,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.listen, err)
 	}
-	// SIGHUP reloads the sources; a failed reload keeps the previous data.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-hup:
-				if err := reload(cfg, store, log); err != nil {
-					log.Error("reload failed; still serving the previous data", "err", err)
-				}
-			}
-		}
-	}()
+	reloads.onSIGHUP(ctx)
 
 	if cfg.debugListen != "" {
 		_, stopDebug, err := serveDebug(cfg.debugListen, log)
@@ -336,7 +339,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		defer stopDebug()
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "fhir", "/fhir")
+	log.Info("serving", "addr", ln.Addr().String(), "fhir", "/fhir", "admin_reload", cfg.adminToken != "",
+		"access_log", cfg.accessLog.Mode.String(), "access_log_sample", cfg.accessLog.Sample)
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -356,143 +360,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	return nil
-}
-
-// drain stops the server without dropping a request: /readyz answers 503
-// for the drain delay while every request is still served (each answer
-// closing its connection, so clients reconnect, and a load balancer sends
-// them to another replica), then the listener closes and requests in flight get
-// up to the drain timeout. A request still running then (a slow client's
-// download) has its connection closed; that is logged, and the exit is
-// clean.
-//
-// A second SIGTERM or SIGINT ends the delay early.
-func drain(srv *http.Server, draining *atomic.Bool, cfg *serveConfig, log *slog.Logger) error {
-	again := make(chan os.Signal, 1)
-	signal.Notify(again, syscall.SIGTERM, syscall.SIGINT)
-	defer signal.Stop(again)
-	draining.Store(true)
-	log.Info("draining: /readyz answers 503", "delay", cfg.drainDelay.String(), "timeout", cfg.drainTimeout.String())
-	delay := time.NewTimer(cfg.drainDelay)
-	select {
-	case <-delay.C:
-	case <-again:
-		delay.Stop()
-		log.Info("second signal: ending the drain delay")
-	}
-	log.Info("shutting down; letting in-flight requests finish")
-	ctx, cancel := context.WithTimeout(context.Background(), cfg.drainTimeout)
-	defer cancel()
-	err := srv.Shutdown(ctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		log.Warn("drain timeout: closing the connections of requests still running", "timeout", cfg.drainTimeout.String())
-		return srv.Close()
-	}
-	return err
-}
-
-// responseCache holds the tiers of the response cache built from the
-// flags: an in-process LRU and, with --redis, Redis.
-type responseCache struct {
-	config fhir.CacheConfig
-	local  *cache.Local
-	redis  *cache.Redis
-}
-
-func newResponseCache(ctx context.Context, cfg *serveConfig, log *slog.Logger, reg prometheus.Registerer) (*responseCache, error) {
-	m := cache.NewMetrics(reg)
-	responses := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hcpcs_cache_responses_total",
-		Help: "Responses by cache operation (lookup, validate-code, read, search, other) and X-Cache value."}, []string{"op", "x_cache"})
-	reg.MustRegister(responses)
-	rc := &responseCache{config: fhir.CacheConfig{
-		Observe:        func(op, x string) { responses.WithLabelValues(op, x).Inc() },
-		SharedOps:      cfg.redisOps,
-		RepublishEvery: cfg.republishEvery,
-	}}
-	if cfg.cacheSize > 0 {
-		rc.local = cache.NewLocal(cfg.cacheSize, cfg.cacheTTL, m)
-		rc.config.Local = rc.local
-	}
-	if cfg.redis == "" {
-		log.Info("response cache", "local_bytes", cfg.cacheSize, "ttl", cfg.cacheTTL.String(), "redis", "not configured")
-		return rc, nil
-	}
-	cache.RouteClientLogs(log, cache.DefaultLogEvery)
-	red, err := cache.New(cache.Config{URL: cfg.redis, Prefix: cfg.redisPrefix, TTL: cfg.cacheTTL, Timeout: cfg.redisTimeout,
-		Logger: log, Metrics: m})
-	if err != nil {
-		return nil, fmt.Errorf("--redis: %w", err)
-	}
-	rc.redis, rc.config.Shared = red, red
-	st := red.State()
-	attrs := []any{"local_bytes", cfg.cacheSize, "ttl", cfg.cacheTTL.String(), "redis", cache.Redact(cfg.redis),
-		"mode", string(st.Mode), "prefix", cfg.redisPrefix, "timeout", cfg.redisTimeout.String(), "redis_ops", cfg.redisOps}
-	// A Redis that does not answer now is not fatal: the server serves
-	// without it, and the circuit breaker's probe picks it up later.
-	pingCtx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	if err := red.Ping(pingCtx); err != nil {
-		log.Warn("response cache: Redis does not answer; serving without it until it does", append(attrs, "err", err)...)
-	} else {
-		log.Info("response cache", attrs...)
-	}
-	return rc, nil
-}
-
-// ready adds the cache's state to the /readyz body.
-func (rc *responseCache) ready(ctx context.Context, body gin.H) {
-	if rc.local != nil {
-		body["localCache"] = gin.H{"entries": rc.local.Len(), "bytes": rc.local.Bytes()}
-	}
-	if rc.redis == nil {
-		body["redis"] = "not configured"
-		return
-	}
-	// Ping reports an open circuit without calling Redis, and a failed
-	// ping opens it.
-	pingCtx, cancel := context.WithTimeout(ctx, time.Second)
-	err := rc.redis.Ping(pingCtx)
-	cancel()
-	st := rc.redis.State()
-	body["redis"] = "up"
-	if err != nil || !st.Up {
-		body["redis"] = "down"
-	}
-	body["redisDetail"] = st
-}
-
-func (rc *responseCache) close() {
-	if rc.redis != nil {
-		_ = rc.redis.Close()
-	}
-}
-
-// httpMetrics counts requests by route and status.
-type httpMetrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-}
-
-func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
-	m := &httpMetrics{
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hcpcs_http_requests_total", Help: "HTTP requests by route, method and status."},
-			[]string{"route", "method", "status"}),
-		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "hcpcs_http_request_duration_seconds", Help: "HTTP request latency by route.",
-			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"route", "method"}),
-	}
-	reg.MustRegister(m.requests, m.duration)
-	return m
-}
-
-func (m *httpMetrics) middleware(c *gin.Context) {
-	start := time.Now()
-	c.Next()
-	route := c.FullPath()
-	if route == "" {
-		route = "unmatched"
-	}
-	m.requests.WithLabelValues(route, c.Request.Method, strconv.Itoa(c.Writer.Status())).Inc()
-	m.duration.WithLabelValues(route, c.Request.Method).Observe(time.Since(start).Seconds())
 }
 
 // logValueSets says how many value sets are served and which loaded ones

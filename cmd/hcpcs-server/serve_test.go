@@ -143,3 +143,41 @@ func TestMaxBatchFlag(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessLogFlags: --access-log and --access-log-sample, else their
+// environment variables, else all with a 1% sample.
+func TestAccessLogFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		args       []string
+		env        map[string]string
+		wantMode   fhir.AccessLogMode
+		wantSample float64
+		ok         bool
+	}{
+		{"default", nil, nil, fhir.AccessLogAll, 0.01, true},
+		{"env", nil, map[string]string{"HCPCS_ACCESS_LOG": "errors", "HCPCS_ACCESS_LOG_SAMPLE": "0.5"}, fhir.AccessLogErrors, 0.5, true},
+		{"flags win", []string{"--access-log", "off", "--access-log-sample", "1"},
+			map[string]string{"HCPCS_ACCESS_LOG": "errors", "HCPCS_ACCESS_LOG_SAMPLE": "0.5"}, fhir.AccessLogOff, 1, true},
+		{"every request", []string{"--access-log=all", "--access-log-sample=1"}, nil, fhir.AccessLogAll, 1, true},
+		{"unknown mode", []string{"--access-log", "sampled"}, nil, 0, 0, false},
+		{"unknown mode in env", nil, map[string]string{"HCPCS_ACCESS_LOG": "ALL"}, 0, 0, false},
+		{"sample above 1", []string{"--access-log-sample", "2"}, nil, 0, 0, false},
+		{"negative sample", []string{"--access-log-sample", "-0.1"}, nil, 0, 0, false},
+		{"NaN sample", []string{"--access-log-sample", "NaN"}, nil, 0, 0, false},
+		{"sample not a number in env", nil, map[string]string{"HCPCS_ACCESS_LOG_SAMPLE": "1%"}, 0, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			cfg, err := parseServeFlags(tc.args, func(k string) string { return tc.env[k] }, &stderr)
+			if !tc.ok {
+				require.ErrorIs(t, err, errUsage)
+				require.NotEmpty(t, stderr.String())
+				return
+			}
+			require.NoError(t, err, stderr.String())
+			require.Equal(t, tc.wantMode, cfg.accessLog.Mode)
+			require.InDelta(t, tc.wantSample, cfg.accessLog.Sample, 0)
+		})
+	}
+}
