@@ -91,7 +91,7 @@ type handlerFunc func(c *gin.Context) error
 
 // Register mounts the FHIR API under /fhir on an engine.
 func (s *Server) Register(e *gin.Engine) {
-	g := e.Group("/fhir", s.checkQuery, s.negotiate)
+	g := e.Group("/fhir", s.negotiate)
 	g.GET("/metadata", s.wrap(s.metadata))
 	g.GET("/$versions", s.wrap(s.versions))
 	g.POST("/$versions", s.wrap(s.versions))
@@ -122,7 +122,8 @@ func (s *Server) Register(e *gin.Engine) {
 
 // NewEngine returns a gin engine with the operational middleware and the
 // FHIR API mounted: request ids, CORS, panic recovery into an
-// OperationOutcome, and OperationOutcomes for unknown routes and methods.
+// OperationOutcome, the check of the query string (checkQuery), and
+// OperationOutcomes for unknown routes and methods.
 // Extra middleware (metrics, caching) runs after those, before the handlers.
 func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
@@ -132,7 +133,10 @@ func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	// OperationOutcome (404) for a trailing slash instead.
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
-	e.Use(requestID, cors, s.recovery)
+	// The query is checked before the middleware: the response cache keys
+	// by the parameters it can read, and would answer a query that
+	// cannot be read from an entry (checkQuery).
+	e.Use(requestID, cors, s.recovery, s.checkQuery)
 	e.Use(middleware...)
 	s.Register(e)
 	e.NoRoute(func(c *gin.Context) {
