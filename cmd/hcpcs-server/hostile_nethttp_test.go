@@ -20,7 +20,7 @@ import (
 // plain-text answer ("431 Request Header Fields Too Large", "400 Bad
 // Request: …") and closes the connection: no handler runs, so no
 // OperationOutcome can be sent (net/http/server.go, conn.serve). These are
-// documented in docs/contract.md and not counted in the corpus of
+// documented in the README (Bad input) and not counted in the corpus of
 // TestHostileInput; each asserts its exact status and that it is net/http's
 // plain text.
 func TestHostileAnsweredByNetHTTP(t *testing.T) {
