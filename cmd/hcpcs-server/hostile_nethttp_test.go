@@ -14,19 +14,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Requests that net/http answers before the application sees them. The
-// server's http.Server (serve.go) has MaxHeaderBytes 64 KiB; net/http reads
-// the request line and headers itself and, when it cannot, writes a fixed
-// plain-text answer ("431 Request Header Fields Too Large", "400 Bad
-// Request: …") and closes the connection: no handler runs, so no
-// OperationOutcome can be sent (net/http/server.go, conn.serve). These are
-// documented in the README (Bad input) and not counted in the corpus of
-// TestHostileInput; each asserts its exact status and that it is net/http's
-// plain text.
-func TestHostileAnsweredByNetHTTP(t *testing.T) {
-	t.Parallel()
-	base := startServerWith(t)
-	addr := strings.TrimSuffix(strings.TrimPrefix(base, "http://"), "/fhir")
+// hostileNetHTTP: requests that net/http answers before the application
+// sees them. The server's http.Server (serve.go) has MaxHeaderBytes 64
+// KiB; net/http reads the request line and headers itself and, when it
+// cannot, writes a fixed plain-text answer ("431 Request Header Fields Too
+// Large", "400 Bad Request: …") and closes the connection: no handler
+// runs, so no OperationOutcome can be sent (net/http/server.go,
+// conn.serve). They are documented in the README (Bad input) and not
+// counted in the corpus; each asserts its exact status and that it is
+// net/http's plain text.
+func hostileNetHTTP(t *testing.T, addr string) {
 	lookup := "/fhir/CodeSystem/$lookup?system=" + url.QueryEscape(hcpcsSystem) + "&code=E0114"
 	// net/http reads up to MaxHeaderBytes + 4096 bytes of request line
 	// and headers.
@@ -70,13 +67,10 @@ func TestHostileAnsweredByNetHTTP(t *testing.T) {
 	}
 }
 
-// TestHostileCORSPreflight: an OPTIONS with Access-Control-Request-Method
+// hostileCORSPreflight: an OPTIONS with Access-Control-Request-Method
 // is a CORS preflight, answered 204 with the allowed methods on every
 // route (fhir/server.go cors); a plain OPTIONS is 405 (TestHostileInput).
-func TestHostileCORSPreflight(t *testing.T) {
-	t.Parallel()
-	base := startServerWith(t)
-	addr := strings.TrimSuffix(strings.TrimPrefix(base, "http://"), "/fhir")
+func hostileCORSPreflight(t *testing.T, addr string) {
 	for _, route := range routes {
 		a, err := sendRaw(addr, hostileCase{method: http.MethodOptions, target: route,
 			header: map[string]string{"Access-Control-Request-Method": "POST", "Origin": "https://app.example"}})
@@ -86,13 +80,10 @@ func TestHostileCORSPreflight(t *testing.T) {
 	}
 }
 
-// TestHostileBatchCodings: in a $batch-validate-code a CodeableConcept of
+// hostileBatchCodings: in a $batch-validate-code a CodeableConcept of
 // too many codings is that validation's answer, a 400 OperationOutcome
 // naming the bound, inside a 200 batch (fhir/batch.go).
-func TestHostileBatchCodings(t *testing.T) {
-	t.Parallel()
-	base := startServerWith(t)
-	addr := strings.TrimSuffix(strings.TrimPrefix(base, "http://"), "/fhir")
+func hostileBatchCodings(t *testing.T, addr string) {
 	for _, n := range []int{1000, 12_000} {
 		a, err := sendRaw(addr, postJSON("", "/fhir/ValueSet/$batch-validate-code", codingsBody("validation", n, n > 1000), 0))
 		require.NoError(t, err)
@@ -104,5 +95,22 @@ func TestHostileBatchCodings(t *testing.T) {
 		require.Equal(t, "Parameters", out.ResourceType)
 		require.Contains(t, string(a.body), "OperationOutcome")
 		require.Contains(t, string(a.body), "at most 100 in one CodeableConcept")
+	}
+}
+
+// hostileHead: HEAD on every route is answered with a status and no
+// body: 200 where a GET reads a resource (metadata, a search, a read), a
+// 4xx otherwise (405: the operations are not HEAD-able).
+func hostileHead(t *testing.T, addr string) {
+	readable := map[string]bool{"/fhir/metadata": true, "/fhir/CodeSystem": true, "/fhir/CodeSystem/hcpcs-2025-10": true, "/fhir/ValueSet": true}
+	for _, route := range routes {
+		a, err := sendRaw(addr, hostileCase{method: http.MethodHead, target: route})
+		require.NoError(t, err, route)
+		require.Empty(t, a.body, route)
+		if readable[route] {
+			require.Equal(t, http.StatusOK, a.status, route)
+			continue
+		}
+		require.True(t, a.status >= 400 && a.status <= 499, "%s: HEAD answered %d", route, a.status)
 	}
 }

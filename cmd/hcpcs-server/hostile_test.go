@@ -175,7 +175,8 @@ func runHostile(t *testing.T, addr string, cases []hostileCase, check func(hosti
 }
 
 // TestHostileInput: every request of the corpus is answered with a 4xx
-// OperationOutcome; no 5xx, panic, hang, HTML or plain text.
+// OperationOutcome; no 5xx, panic, hang, HTML or plain text. Then, on
+// the same server, the requests answered otherwise.
 func TestHostileInput(t *testing.T) {
 	t.Parallel()
 	base := startServerWith(t)
@@ -191,4 +192,11 @@ func TestHostileInput(t *testing.T) {
 	require.GreaterOrEqual(t, len(cases), 300, "the corpus has at least 300 requests")
 	require.Empty(t, failures, "%d of %d requests were not answered with a 4xx OperationOutcome:\n%s",
 		len(failures), len(cases), strings.Join(failures, "\n"))
+
+	// The same server, for what is not a 4xx OperationOutcome
+	// (hostile_nethttp_test.go).
+	t.Run("answered by net/http", func(t *testing.T) { hostileNetHTTP(t, addr) })
+	t.Run("CORS preflight", func(t *testing.T) { hostileCORSPreflight(t, addr) })
+	t.Run("HEAD", func(t *testing.T) { hostileHead(t, addr) })
+	t.Run("codings in a batch", func(t *testing.T) { hostileBatchCodings(t, addr) })
 }
