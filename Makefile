@@ -3,6 +3,7 @@ SHELL := /bin/bash
 GO    ?= go
 PORT  ?= 8080
 DATA  ?= ./data
+FUZZTIME ?= 30s
 
 .PHONY: help run data build test test-go js lint bench load fuzz docker clean
 
@@ -22,11 +23,12 @@ js: ## install the node FHIR validator and client used by the tests
 	@if [ ! -d testdata/js/node_modules ] || [ testdata/js/package-lock.json -nt testdata/js/node_modules ]; then \
 		npm ci --prefix testdata/js --no-audit --no-fund; fi
 
-test: js ## every test, with -race, against a real Redis (a throwaway one if none answers); prints the HL7 tx-ecosystem table
+test: js ## every test, with -race, against a real Redis (a throwaway one if none answers); prints the HL7 tx-ecosystem table; then each fuzz target for 3 s
 	@mkdir -p bin
 	@HCPCS_TX_REPORT=$(CURDIR)/bin/hl7-tx-report.txt scripts/with-redis.sh $(GO) test -race -count=1 ./...
 	@cat bin/hl7-tx-report.txt
 	@scripts/with-redis.sh $(GO) test -run '^$$' -bench . -benchtime 1x ./...
+	@GO=$(GO) scripts/fuzz.sh 3s
 
 lint: ## go vet, gofmt, staticcheck
 	$(GO) vet ./...
@@ -39,19 +41,8 @@ bench: js ## benchmarks: loading, operations, cache tiers
 load: ## load scenarios beside a bare Go server, 1 and 16 connections (wrk, loopback; docs/performance.md)
 	@scripts/load.sh
 
-fuzz: ## run each fuzz target for 30 s
-	$(GO) test ./terminology/ -run '^$$' -fuzz FuzzReadFixedWidth -fuzztime 30s
-	$(GO) test ./terminology/ -run '^$$' -fuzz FuzzReadCSV -fuzztime 30s
-	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzReadParams -fuzztime 30s
-	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzParseValueSet -fuzztime 30s
-	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzParseCodeSystem -fuzztime 30s
-	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzQueryError -fuzztime 30s
-	$(GO) test ./fhir/ -run '^$$' -fuzz FuzzParseConceptMap -fuzztime 30s
-	$(GO) test ./terminology/ -run '^$$' -fuzz FuzzImplicitValueSet -fuzztime 30s
-	$(GO) test ./internal/fhirpkg/ -run '^$$' -fuzz FuzzReadPackage -fuzztime 30s
-	$(GO) test ./terminology/valueset/ -run '^$$' -fuzz FuzzTextSearch -fuzztime 30s
-	$(GO) test ./terminology/valueset/ -run '^$$' -fuzz FuzzCompileFilter -fuzztime 30s
-	$(GO) test ./terminology/local/ -run '^$$' -fuzz FuzzFilter -fuzztime 30s
+fuzz: ## run each fuzz target for $(FUZZTIME) (default 30s) on top of its seed corpus
+	@GO=$(GO) scripts/fuzz.sh $(FUZZTIME)
 
 docker: ## build the container image
 	docker build -t hcpcs-server .

@@ -67,6 +67,8 @@
 // turns them into a status and an OperationOutcome:
 //
 //	malformed, missing, contradictory parameter   400 invalid
+//	unreadable query, > 10,000 query parameters   400 invalid (query.go, before the cache)
+//	> 100 codings in one CodeableConcept          400 invalid (params.go maxCodings)
 //	unknown code, system, version, resource       404 not-found
 //	a broken compose, filter or regex             400 invalid, expression = its path
 //	a ConceptMap that breaks a rule of R4         400 invalid, expression = its path

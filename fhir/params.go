@@ -54,6 +54,12 @@ var controlParams = map[string]bool{"_format": true, "_pretty": true, "_summary"
 // some bodies hundreds of KB.
 const maxBodyBytes = 4 << 20
 
+// maxCodings bounds the codings of one CodeableConcept: a concept is coded
+// in a handful of systems, and each coding costs a validation (or a
+// translation); 12,000 codings in unknown systems would make one request
+// do 12,000 lookups and answer 12,000 issues.
+const maxCodings = 100
+
 // readRequestParams is readParams for a request the response cache may
 // store: the lookups of its parameters are noted (noteRead).
 func readRequestParams(c *gin.Context, limit int64) (*opParams, error) {
@@ -206,6 +212,10 @@ func decodeParam(raw map[string]json.RawMessage, i int) (param, error) {
 				pp.concept = &fm.CodeableConcept{}
 				if err := json.Unmarshal(v, pp.concept); err != nil {
 					return pp, badRequest(where, fmt.Sprintf("%s: valueCodeableConcept is not a CodeableConcept: %v.", where, err))
+				}
+				if n := len(pp.concept.Coding); n > maxCodings {
+					return pp, badRequest(where+".valueCodeableConcept.coding",
+						fmt.Sprintf("%s: the CodeableConcept has %d codings; this server takes at most %d in one CodeableConcept.", where, n, maxCodings))
 				}
 			default:
 				var s string

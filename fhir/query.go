@@ -13,7 +13,9 @@ import (
 // url.Query drops a pair with a bad %-escape or a raw ';' in silence, so a
 // search, a read or /metadata would answer as if the parameter had not been
 // sent (version=%zz would give the latest release). Every FHIR route gets a
-// 400 that names the parameter instead.
+// 400 that names the parameter instead. It runs before the response cache
+// (NewEngine), whose key leaves unknown parameters out: a cached answer
+// must not stand in for the 400 of a query that cannot be read.
 func (s *Server) checkQuery(c *gin.Context) {
 	if err := queryError(c.Request.URL.RawQuery); err != nil {
 		s.fail(c, err)
@@ -23,9 +25,18 @@ func (s *Server) checkQuery(c *gin.Context) {
 	c.Next()
 }
 
+// maxQueryPairs is the most '&'-separated pairs net/url reads in a query
+// string (its defaultMaxParams, counted as it counts them): beyond it,
+// url.ParseQuery reads none at all, and a search would answer as if no
+// parameter had been sent.
+const maxQueryPairs = 10_000
+
 // queryError is nil when every pair of raw reads whole, else a 400 naming
 // the first pair that does not.
 func queryError(raw string) error {
+	if n := strings.Count(raw, "&") + 1; n > maxQueryPairs {
+		return badRequest("", fmt.Sprintf("The query string has %d parameters; this server reads at most %d (send the parameters in a POSTed Parameters resource).", n, maxQueryPairs))
+	}
 	for raw != "" {
 		var pair string
 		pair, raw, _ = strings.Cut(raw, "&")

@@ -98,7 +98,7 @@ type handlerFunc func(c *gin.Context) error
 
 // Register mounts the FHIR API under /fhir on an engine.
 func (s *Server) Register(e *gin.Engine) {
-	g := e.Group("/fhir", s.checkQuery, s.limitBody, s.negotiate)
+	g := e.Group("/fhir", s.negotiate)
 	g.GET("/metadata", s.wrap(s.metadata))
 	g.GET("/$versions", s.wrap(s.versions))
 	g.POST("/$versions", s.wrap(s.versions))
@@ -129,9 +129,10 @@ func (s *Server) Register(e *gin.Engine) {
 
 // NewEngine returns a gin engine with the operational middleware and the
 // FHIR API mounted: request ids, the access log, CORS, panic recovery into
-// an OperationOutcome, and OperationOutcomes for unknown routes and
-// methods. Extra middleware (metrics, caching) runs after those, before
-// the handlers. The access log runs outside the recovery, so that a
+// an OperationOutcome, the checks of the query string (checkQuery) and of
+// the body's size (limitBody), and OperationOutcomes for unknown routes
+// and methods. Extra middleware (metrics, caching) runs after those,
+// before the handlers. The access log runs outside the recovery, so that a
 // request that panicked is logged with the 500 it was answered.
 func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
@@ -145,7 +146,11 @@ func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	if log := s.accessLog(); log != nil {
 		e.Use(log)
 	}
-	e.Use(cors, s.recovery)
+	// The query is checked and the body bounded before the middleware: the
+	// response cache keys by the parameters it can read, and would answer a
+	// query that cannot be read from an entry (checkQuery), and it reads a
+	// POSTed body to key it.
+	e.Use(cors, s.recovery, s.checkQuery, s.limitBody)
 	e.Use(middleware...)
 	s.Register(e)
 	e.NoRoute(func(c *gin.Context) {

@@ -25,8 +25,6 @@ import (
 // may fail. Latencies are reported (t.Log), never asserted: timing belongs
 // to make load, not to unit tests.
 
-const hcpcsSystem = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
-
 // loadRun is a steady load of a few workers against one server.
 type loadRun struct {
 	t      *testing.T

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every fuzz target of the module (each `func FuzzX` of a _test.go
+# file) for a fixed time on top of its seed corpus: scripts/fuzz.sh 4s.
+# Each package's fuzzing test binary is built once and run once per target,
+# from the package's directory, so that a failing input is written to its
+# testdata/fuzz (and fails the run) as `go test -fuzz` does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime=${1:-30s}
+go=${GO:-go}
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+for dir in $(git ls-files '*_test.go' | xargs grep -l '^func Fuzz' | xargs -n1 dirname | sort -u); do
+	exe="$bin/$(echo "$dir" | tr / _).test"
+	$go test -c -fuzz=. -o "$exe" "./$dir"
+	for target in $(cat "$dir"/*_test.go | sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p'); do
+		echo "fuzz ./$dir $target for $fuzztime"
+		(cd "$dir" && "$exe" -test.run '^$' -test.fuzz "^${target}\$" -test.fuzztime "$fuzztime" \
+			-test.fuzzcachedir "$bin/cache/$dir/$target")
+	done
+done
