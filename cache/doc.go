@@ -137,7 +137,12 @@
 //     never share a key;
 //   - the POST body in canonical form: a Parameters resource parsed, its
 //     known parameters sorted by name and then by their JSON (with object
-//     keys sorted), re-marshalled; a form body sorted like a query;
+//     keys sorted), re-marshalled and hashed; a form body sorted like a
+//     query. The canonical digest of a body of 4 KB or more is remembered
+//     by the SHA-256 of its bytes, so that a client resending the same
+//     tx-resources (the HL7 validator) pays a hash of the bytes, not their
+//     canonicalisation: a 53 KB POST went from 669 to 8,303 requests a
+//     second at 16 connections (make load, vs-txresource);
 //   - the response format (JSON: every spelling of it shares one entry;
 //     XML is answered 406 and bypassed);
 //   - the content coding: gzip or identity, as negotiated.

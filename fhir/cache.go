@@ -186,6 +186,8 @@ type ResponseCache struct {
 	pending chan struct{}
 	errLog  *ratelog.Logger
 	fp      atomic.Pointer[snapshotFingerprint]
+	// bodies remembers the canonical digests of large POSTed bodies.
+	bodies bodyDigests
 	// computeCost is, per operation, a moving average of the time the
 	// handlers took on the misses a Redis hit could have saved (ns).
 	computeCost map[string]*atomic.Int64

@@ -182,3 +182,30 @@ func rec0(target string) int {
 	}
 	return http.StatusOK
 }
+
+// TestCacheLargeBodiesKeyedOnce: a large POSTed body (the validator's
+// tx-resources) is keyed by the digest of its canonical form, remembered
+// by the digest of its bytes: the same bytes, or the same parameters in
+// another order, find the entry; another body does not.
+func TestCacheLargeBodiesKeyedOnce(t *testing.T) {
+	a := replica(t, defaultCacheStore(t), true, nil, nil, nil)
+	pad := strings.Repeat("x", 6000)
+	sys := `{"name":"system","valueUri":"http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"}`
+	code := `{"name":"code","valueCode":"E0114"}`
+	big := `{"name":"tx-resource","resource":{"resourceType":"ValueSet","url":"http://example.org/vs/pad","status":"active","description":"` + pad + `"}}`
+	body := func(parts ...string) string {
+		return `{"resourceType":"Parameters","parameter":[` + strings.Join(parts, ",") + `]}`
+	}
+	post := func(b, want string) {
+		t.Helper()
+		rec := a.do(t, http.MethodPost, "/fhir/CodeSystem/$lookup", b)
+		require.Contains(t, []int{http.StatusOK, http.StatusNotFound}, rec.Code, rec.Body.String())
+		require.Equal(t, want, rec.Header().Get("X-Cache"))
+	}
+	post(body(sys, code, big), "miss")
+	post(body(sys, code, big), "hit-local")
+	post(body(big, code, sys), "hit-local") // other bytes, same parameters
+	post(body(big, code, sys), "hit-local") // now remembered by its bytes too
+	post(body(sys, `{"name":"code","valueCode":"E0100"}`, big), "miss")
+	require.Len(t, a.rc.bodies.m, 3)
+}

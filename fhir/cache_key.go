@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 )
@@ -38,7 +39,7 @@ func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool
 	if !wantsJSON(c, format) {
 		return "", false
 	}
-	body, ok := canonicalBody(r, keep)
+	body, ok := rc.bodies.canonicalBody(r, op, keep)
 	if !ok {
 		return "", false
 	}
@@ -59,7 +60,7 @@ func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool
 	// allocated a copy of each.
 	var buf [1024]byte
 	in := buf[:0]
-	for _, part := range [...]string{"k2", rc.s.cfg.SoftwareVersion, base, r.Method, r.URL.Path, query, body, "json", enc, threshold, lang} {
+	for _, part := range [...]string{"k3", rc.s.cfg.SoftwareVersion, base, r.Method, r.URL.Path, query, body, "json", enc, threshold, lang} {
 		in = binary.AppendUvarint(in, uint64(len(part)))
 		in = append(in, part...)
 	}
@@ -132,7 +133,7 @@ func queryName(pair string) string {
 // keep accepts, sorted by name, then value, re-marshalled; or a form,
 // sorted. A body that is too large, unreadable, not JSON or of another
 // media type is not cached: the handler answers it with an error.
-func canonicalBody(r *http.Request, keep func(name string) bool) (string, bool) {
+func (d *bodyDigests) canonicalBody(r *http.Request, op string, keep func(name string) bool) (string, bool) {
 	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
 		return "", true
 	}
@@ -155,8 +156,7 @@ func canonicalBody(r *http.Request, keep func(name string) bool) (string, bool) 
 		q, f := canonicalQuery(string(body), keep)
 		return "form:" + q + "\x00" + f, true
 	case "application/fhir+json", "application/json", "application/json+fhir":
-		p, ok := canonicalParameters(body, keep)
-		return "json:" + p, ok
+		return d.jsonDigest(body, op, keep)
 	}
 	return "", false
 }
@@ -207,4 +207,56 @@ func canonicalParameters(body []byte, keep func(name string) bool) (string, bool
 		return "", false
 	}
 	return string(out), true
+}
+
+// bodyDigests remembers, for the bytes of a large POSTed body (with the
+// operation, which decides the parameters kept), the digest of its
+// canonical form. The HL7 validator sends the same tx-resources with every
+// request: canonicalising 53 KB (a JSON decode, sort and encode) cost more
+// than the answer, and hashing the bytes costs a fortieth of that.
+type bodyDigests struct {
+	mu sync.Mutex
+	m  map[[sha256.Size]byte]string
+}
+
+// Bounds of bodyDigests: bodies smaller than bodyDigestMin are
+// canonicalised each time (that is cheap), and at most maxBodyDigests
+// digests are kept (about 100 bytes each); when full it starts over.
+const (
+	bodyDigestMin  = 4 << 10
+	maxBodyDigests = 4096
+)
+
+// jsonDigest is the key part of a JSON body: "json#" and the SHA-256 of
+// its canonical form.
+func (d *bodyDigests) jsonDigest(body []byte, op string, keep func(name string) bool) (string, bool) {
+	var raw [sha256.Size]byte
+	if len(body) >= bodyDigestMin {
+		h := sha256.New()
+		h.Write([]byte(op))
+		h.Write([]byte{0})
+		h.Write(body)
+		h.Sum(raw[:0])
+		d.mu.Lock()
+		v, ok := d.m[raw]
+		d.mu.Unlock()
+		if ok {
+			return v, true
+		}
+	}
+	canon, ok := canonicalParameters(body, keep)
+	if !ok {
+		return "", false
+	}
+	sum := sha256.Sum256([]byte(canon))
+	v := "json#" + hex.EncodeToString(sum[:])
+	if len(body) >= bodyDigestMin {
+		d.mu.Lock()
+		if d.m == nil || len(d.m) >= maxBodyDigests {
+			d.m = make(map[[sha256.Size]byte]string)
+		}
+		d.m[raw] = v
+		d.mu.Unlock()
+	}
+	return v, true
 }
