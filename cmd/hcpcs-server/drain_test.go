@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"net"
@@ -19,24 +18,12 @@ import (
 	"github.com/hcpcs-server/hcpcs-server/internal/testenv"
 )
 
-// startDrainServer serves 2025-10 with the given drain flags; stop cancels
-// its context as SIGTERM does, and done receives what runServe returned.
-func startDrainServer(t *testing.T, flags ...string) (base string, stop func(), done <-chan error) {
+// startDrainServer serves 2025-10 with the given flags.
+func startDrainServer(t *testing.T, flags ...string) *testServer {
 	t.Helper()
 	dir := t.TempDir()
 	require.NoError(t, os.Symlink(testenv.Release(t, "2025-10_quarterly"), filepath.Join(dir, "2025-10_quarterly")))
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, errc := make(chan string, 1), make(chan error, 1)
-	args := append([]string{"--listen", "127.0.0.1:0", "--data", dir, "--redis", ""}, flags...)
-	go func() { errc <- runServe(ctx, args, func(string) string { return "" }, io.Discard, io.Discard, ready) }()
-	select {
-	case addr := <-ready:
-		base = "http://" + addr
-	case err := <-errc:
-		t.Fatalf("serve stopped before it listened: %v", err)
-	}
-	t.Cleanup(cancel)
-	return base, cancel, errc
+	return startTestServer(t, nil, append([]string{"--data", dir}, flags...)...)
 }
 
 // startDownload sends a GET of the complete 2025-10 CodeSystem (15 MB,
@@ -61,9 +48,10 @@ func startDownload(t *testing.T, base string) (*bufio.Reader, net.Conn) {
 // the server exits cleanly (issue 9, §3: 12 requests were lost under load,
 // and /readyz stayed 200).
 func TestDrainOnSIGTERM(t *testing.T) {
-	base, stop, done := startDrainServer(t, "--drain-delay", "1h", "--drain-timeout", "1m")
+	srv := startDrainServer(t, "--drain-delay", "1h", "--drain-timeout", "1m")
+	base := srv.base
 	body, _ := startDownload(t, base)
-	stop()
+	srv.cancel()
 	require.Eventually(t, func() bool {
 		resp, err := http.Get(base + "/readyz")
 		if err != nil {
@@ -87,23 +75,22 @@ func TestDrainOnSIGTERM(t *testing.T) {
 	require.NoError(t, json.NewDecoder(msg.Body).Decode(&cs))
 	require.Len(t, cs.Concept, 8846)
 	select {
-	case err := <-done:
-		t.Fatalf("serve returned during the drain delay: %v", err)
+	case <-srv.exited:
+		t.Fatalf("serve returned during the drain delay: %v", srv.err)
 	default:
 	}
 	// A second signal ends the delay; nothing is in flight, so it exits.
 	require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
-	require.NoError(t, <-done)
+	require.NoError(t, srv.stop())
 }
 
 // TestDrainTimeout: a request still running when the drain timeout ends
 // (a client that stopped reading a download) has its connection closed,
 // and the server still exits cleanly; before, it exited with status 1.
 func TestDrainTimeout(t *testing.T) {
-	base, stop, done := startDrainServer(t, "--drain-delay", "0", "--drain-timeout", "100ms")
-	body, _ := startDownload(t, base)
-	stop()
-	require.NoError(t, <-done)
+	srv := startDrainServer(t, "--drain-delay", "0", "--drain-timeout", "100ms")
+	body, _ := startDownload(t, srv.base)
+	require.NoError(t, srv.stop())
 	msg, err := http.ReadResponse(bufio.NewReader(io.MultiReader(strings.NewReader("HTTP/1.1 200 OK\r\n"), body)), nil)
 	require.NoError(t, err)
 	_, err = io.Copy(io.Discard, msg.Body)

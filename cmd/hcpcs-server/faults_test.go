@@ -140,9 +140,9 @@ func (l *loadRun) requests(n int) {
 func TestFaultRedisKilledAndRestartedEmpty(t *testing.T) {
 	rs := redistest.Start(t)
 	// No local tier, and lookups shared too: every request asks Redis.
-	base, stop, done := startDrainServer(t, "--drain-delay", "0", "--redis", rs.URL(), "--republish-every", "200ms",
+	srv := startDrainServer(t, "--drain-delay", "0", "--redis", rs.URL(), "--republish-every", "200ms",
 		"--cache-size", "0", "--redis-ops", "read,lookup")
-	l := startLoad(t, base+"/fhir", 4)
+	l := startLoad(t, srv.base+"/fhir", 4)
 	l.requests(200)
 	l.setPhase("during")
 	rs.Stop()
@@ -155,8 +155,7 @@ func TestFaultRedisKilledAndRestartedEmpty(t *testing.T) {
 		return err == nil && len(keys) > 0
 	}, time.Minute, 20*time.Millisecond, "the read was not written to the restarted Redis")
 	l.finish()
-	stop()
-	require.NoError(t, <-done)
+	require.NoError(t, srv.stop())
 }
 
 // TestFaultSlowRedis: Redis slowed by 10, 20, 60 and 500 ms behind a
@@ -165,8 +164,8 @@ func TestFaultRedisKilledAndRestartedEmpty(t *testing.T) {
 func TestFaultSlowRedis(t *testing.T) {
 	rs := redistest.Start(t)
 	proxy := redistest.NewDelayProxy(t, rs.Addr)
-	base, stop, done := startDrainServer(t, "--drain-delay", "0", "--redis", "redis://"+proxy.Addr, "--redis-ops", "read,lookup", "--cache-size", "0")
-	l := startLoad(t, base+"/fhir", 4)
+	srv := startDrainServer(t, "--drain-delay", "0", "--redis", "redis://"+proxy.Addr, "--redis-ops", "read,lookup", "--cache-size", "0")
+	l := startLoad(t, srv.base+"/fhir", 4)
 	l.requests(300)
 	for _, d := range []time.Duration{10, 20, 60, 500} {
 		l.setPhase("during")
@@ -177,15 +176,14 @@ func TestFaultSlowRedis(t *testing.T) {
 	l.setPhase("after")
 	l.requests(300)
 	l.finish()
-	stop()
-	require.NoError(t, <-done)
+	require.NoError(t, srv.stop())
 }
 
 // TestFaultReloadUnderLoad: SIGHUP reloads the data five times under load;
 // no request fails.
 func TestFaultReloadUnderLoad(t *testing.T) {
-	base, stop, done := startDrainServer(t, "--drain-delay", "0")
-	l := startLoad(t, base+"/fhir", 4)
+	srv := startDrainServer(t, "--drain-delay", "0")
+	l := startLoad(t, srv.base+"/fhir", 4)
 	l.requests(200)
 	l.setPhase("during")
 	for range 5 {
@@ -195,8 +193,7 @@ func TestFaultReloadUnderLoad(t *testing.T) {
 	l.setPhase("after")
 	l.requests(200)
 	l.finish()
-	stop()
-	require.NoError(t, <-done)
+	require.NoError(t, srv.stop())
 }
 
 // TestFaultSIGTERMOneOfTwo: two replicas; one is stopped as SIGTERM stops
@@ -204,8 +201,8 @@ func TestFaultReloadUnderLoad(t *testing.T) {
 // sending. Not one request fails: the draining replica answers what it
 // was sent (closing each connection), then refuses new ones.
 func TestFaultSIGTERMOneOfTwo(t *testing.T) {
-	a, stopA, doneA := startDrainServer(t, "--drain-delay", "300ms")
-	b, stopB, doneB := startDrainServer(t, "--drain-delay", "0")
+	srvA, srvB := startDrainServer(t, "--drain-delay", "300ms"), startDrainServer(t)
+	a, b := srvA.base, srvB.base
 	var sent, failed atomic.Int64
 	var firstErr atomic.Pointer[string]
 	stop := make(chan struct{})
@@ -247,8 +244,7 @@ func TestFaultSIGTERMOneOfTwo(t *testing.T) {
 		require.Eventually(t, func() bool { return sent.Load() >= target }, time.Minute, 5*time.Millisecond)
 	}
 	wait(300)
-	stopA()
-	require.NoError(t, <-doneA)
+	require.NoError(t, srvA.stop())
 	wait(300) // all on b now
 	close(stop)
 	wg.Wait()
@@ -256,8 +252,7 @@ func TestFaultSIGTERMOneOfTwo(t *testing.T) {
 		t.Fatalf("%d requests failed; the first: %s", n, *firstErr.Load())
 	}
 	t.Logf("%d requests, 0 failed", sent.Load())
-	stopB()
-	require.NoError(t, <-doneB)
+	require.NoError(t, srvB.stop())
 }
 
 // isRefused reports a connection the server refused, or closed before
@@ -274,9 +269,9 @@ func isRefused(err error) bool {
 // fails, and the stalled downloads pin no copy of the answer each (before,
 // forty of them pinned 1.7 GiB).
 func TestFaultSlowClients(t *testing.T) {
-	base, stop, done := startDrainServer(t, "--drain-delay", "0", "--drain-timeout", "100ms")
-	addr := strings.TrimPrefix(base, "http://")
-	l := startLoad(t, base+"/fhir", 2)
+	srv := startDrainServer(t, "--drain-delay", "0", "--drain-timeout", "100ms")
+	addr := strings.TrimPrefix(srv.base, "http://")
+	l := startLoad(t, srv.base+"/fhir", 2)
 	l.requests(200)
 	var before runtime.MemStats
 	runtime.GC()
@@ -314,6 +309,5 @@ func TestFaultSlowClients(t *testing.T) {
 	l.setPhase("after")
 	l.requests(200)
 	l.finish()
-	stop()
-	require.NoError(t, <-done)
+	require.NoError(t, srv.stop())
 }

@@ -31,22 +31,8 @@ const testAdminToken = "test-admin-token-0123456789abcdef"
 // URL and the server's log.
 func startServe(t *testing.T, dir string, env map[string]string, flags ...string) (string, *syncBuffer) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
-	ready, done := make(chan string, 1), make(chan error, 1)
-	args := append([]string{"--listen", "127.0.0.1:0", "--drain-delay", "0", "--data", dir, "--redis", ""}, flags...)
-	go func() { done <- runServe(ctx, args, func(k string) string { return env[k] }, logs, logs, ready) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve stopped before it listened: %v\n%s", err, logs)
-	}
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
-	return "http://" + addr, logs
+	s := startTestServer(t, env, append([]string{"--data", dir}, flags...)...)
+	return s.base, s.logs
 }
 
 // postReload sends POST /admin/reload with the Authorization header auth

@@ -60,23 +60,7 @@ func TestReloadOnSIGHUP(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.Symlink(testenv.Release(t, "2023-01_quarterly"), filepath.Join(dir, "2023-01_quarterly")))
 
-	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
-	ready, done := make(chan string, 1), make(chan error, 1)
-	go func() {
-		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--drain-delay", "0", "--data", dir, "--redis", ""}, func(string) string { return "" }, logs, logs, ready)
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve stopped before it listened: %v\n%s", err, logs)
-	}
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
-	base := "http://" + addr
+	base, logs := startServe(t, dir, nil)
 	require.Equal(t, []string{"2023-01"}, readyVersions(t, base))
 
 	// A new release appears: the reload picks it up.

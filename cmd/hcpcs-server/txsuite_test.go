@@ -20,9 +20,7 @@ package main
 // Each test is a subtest named suite/test; they run in parallel.
 
 import (
-	"context"
 	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,25 +49,7 @@ func startServerWith(t *testing.T, valueSets ...string) string {
 	t.Helper()
 	data := testenv.Release(t, "2025-10_quarterly") + "," + testenv.Release(t, "2023-01_quarterly")
 	sources := append([]string{filepath.Join(testenv.RepoRoot(t), "fhir", "testdata", "valuesets")}, valueSets...)
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	noEnv := func(string) string { return "" }
-	go func() {
-		done <- runServe(ctx, []string{"--listen", "127.0.0.1:0", "--drain-delay", "0", "--data", data, "--valuesets", strings.Join(sources, ",")}, noEnv, io.Discard, io.Discard, ready)
-	}()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve stopped before it listened: %v", err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done, "serve did not shut down cleanly")
-	})
-	return "http://" + addr + "/fhir"
+	return startTestServer(t, nil, "--data", data, "--valuesets", strings.Join(sources, ",")).base + "/fhir"
 }
 
 // TestTxSuite: the HCPCS cases of testdata/txsuite, all of which must pass.
