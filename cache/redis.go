@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/maintnotifications"
 
+	"github.com/hcpcs-server/hcpcs-server/internal/movingavg"
 	"github.com/hcpcs-server/hcpcs-server/internal/ratelog"
 )
 
@@ -86,7 +87,7 @@ type Redis struct {
 	lastErr  atomic.Pointer[string]
 	// latency is a moving average of successful round trips (ns), and
 	// lastSample when a caller last went to Redis although it looked slow.
-	latency    atomic.Int64
+	latency    movingavg.Duration
 	samples    atomic.Int32
 	lastSample atomic.Int64
 
@@ -250,21 +251,12 @@ func (r *Redis) observeLatency(d time.Duration) {
 	if r.samples.Add(1) == 1 {
 		return
 	}
-	for {
-		old := r.latency.Load()
-		next := int64(d)
-		if old != 0 {
-			next = old + (int64(d)-old)/8
-		}
-		if r.latency.CompareAndSwap(old, next) {
-			return
-		}
-	}
+	r.latency.Observe(d)
 }
 
 // Latency is the moving average of successful round trips; 0 before the
 // first.
-func (r *Redis) Latency() time.Duration { return time.Duration(r.latency.Load()) }
+func (r *Redis) Latency() time.Duration { return r.latency.Load() }
 
 // minSamples round trips are seen before Redis is judged slow.
 const minSamples = 3
@@ -279,8 +271,7 @@ const sampleEvery = time.Second
 // then, so that a Redis that became fast again is noticed; the calls it
 // saves are counted as skipped (op "slow").
 func (r *Redis) SlowerThan(d time.Duration) bool {
-	lat := r.latency.Load()
-	if r.samples.Load() < minSamples || time.Duration(lat) <= d {
+	if r.samples.Load() < minSamples || r.latency.Load() <= d {
 		return false
 	}
 	now := time.Now().UnixNano()
@@ -404,7 +395,7 @@ func (r *Redis) probe() {
 		}
 		// Up, perhaps slow: the average starts again with the next call
 		// (this round trip included dialling).
-		r.latency.Store(0)
+		r.latency.Reset()
 		r.samples.Store(0)
 		r.failures.Store(0)
 		r.open.Store(false)

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/hcpcs-server/hcpcs-server/internal/movingavg"
 	"github.com/hcpcs-server/hcpcs-server/internal/ratelog"
 	"github.com/hcpcs-server/hcpcs-server/terminology"
 )
@@ -190,7 +191,7 @@ type ResponseCache struct {
 	bodies bodyDigests
 	// computeCost is, per operation, a moving average of the time the
 	// handlers took on the misses a Redis hit could have saved (ns).
-	computeCost map[string]*atomic.Int64
+	computeCost map[string]*movingavg.Duration
 	// published holds the keys of full reads this process has put in (or
 	// found in) Redis, with when. Keys embed the fingerprint, so it grows
 	// only by a few keys per release and reload, and an entry older than
@@ -221,9 +222,9 @@ func (s *Server) NewResponseCache(cfg CacheConfig) *ResponseCache {
 		ops = DefaultSharedOps
 	}
 	rc := &ResponseCache{s: s, cfg: cfg, shared: map[string]bool{}, pending: make(chan struct{}, cfg.MaxPendingWrites),
-		errLog: ratelog.New(s.log, 10*time.Second), computeCost: map[string]*atomic.Int64{}}
+		errLog: ratelog.New(s.log, 10*time.Second), computeCost: map[string]*movingavg.Duration{}}
 	for _, op := range CacheOps {
-		rc.computeCost[op] = new(atomic.Int64)
+		rc.computeCost[op] = new(movingavg.Duration)
 	}
 	if cfg.Shared != nil {
 		for _, op := range ops {
@@ -389,7 +390,7 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 	started := time.Now()
 	e, written := rc.compute(c)
 	if shared {
-		rc.noteComputeCost(op, time.Since(started))
+		rc.computeCost[op].Observe(time.Since(started))
 	}
 	res := &fillResult{entry: e, xcache: xCacheMiss}
 	if !written || (e.status != http.StatusOK && e.status != http.StatusNotFound) || readForeign(c) {
@@ -441,7 +442,7 @@ func (rc *ResponseCache) sharedTooSlow(op string) bool {
 	if !ok {
 		return false
 	}
-	cost := time.Duration(rc.computeCost[op].Load())
+	cost := rc.computeCost[op].Load()
 	// Under a few milliseconds the difference is not worth second-guessing
 	// what --redis-ops asks for (a loopback Redis answers in tens of
 	// microseconds, and a loaded machine makes that jitter).
@@ -450,22 +451,6 @@ func (rc *ResponseCache) sharedTooSlow(op string) bool {
 
 // minSlowRedis is the least Redis latency the cache routes around.
 const minSlowRedis = 5 * time.Millisecond
-
-// noteComputeCost folds one computation of op into its moving average
-// (weight 1/8).
-func (rc *ResponseCache) noteComputeCost(op string, d time.Duration) {
-	a := rc.computeCost[op]
-	for {
-		old := a.Load()
-		next := int64(d)
-		if old != 0 {
-			next = old + (int64(d)-old)/8
-		}
-		if a.CompareAndSwap(old, next) {
-			return
-		}
-	}
-}
 
 func (rc *ResponseCache) isPublished(key string) bool {
 	v, ok := rc.published.Load(key)
