@@ -120,9 +120,6 @@ func TestForeignParamRead(t *testing.T) {
 	p.has("zzz")
 	require.True(t, readForeign(c))
 
-	// A parameter list of our own (a batch part) notes nothing.
-	q := &opParams{}
-	q.has("zzz")
 }
 
 // TestCacheSkipsRedisSlowerThanComputing: a Redis that answers within its
