@@ -12,6 +12,10 @@ func FuzzQueryError(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
+		_, uerr := url.QueryUnescape(raw)
+		if validEscapes(raw) != (uerr == nil) {
+			t.Fatalf("validEscapes(%q) = %v, but url.QueryUnescape says %v", raw, validEscapes(raw), uerr)
+		}
 		if queryError(raw) != nil {
 			return
 		}
