@@ -185,7 +185,7 @@
 //
 // Stored 200 answers carry an ETag (the handler's for a full CodeSystem
 // read; otherwise W/ and 96 bits of SHA-256 of the body), Cache-Control
-// "public, max-age=3600" and Vary "Accept, Accept-Encoding" unless the
+// "public, max-age=3600" and Vary "Accept, Accept-Encoding, Origin" unless the
 // handler set its own. If-None-Match and If-Modified-Since are taken off
 // the request before the handler runs, so that what is stored is always the
 // full answer. They are then applied to that answer: 304 on hits and

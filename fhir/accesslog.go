@@ -119,7 +119,7 @@ func logRequest(log *slog.Logger, c *gin.Context, status int, took time.Duration
 		slog.String("route", route),
 		slog.Int("status", status),
 		slog.Float64("duration_ms", float64(took.Nanoseconds())/1e6),
-		slog.String("request_id", c.GetString(requestIDKey)),
+		slog.String("request_id", requestIDOf(c)),
 		slog.Int("bytes", size),
 		slog.String("cache", c.Writer.Header().Get("X-Cache")),
 		slog.String("op", pathOperation(c)),

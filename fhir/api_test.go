@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -481,7 +482,7 @@ func TestCodeSystemRead(t *testing.T) {
 		require.Equal(t, "gzip", rec.Header().Get("Content-Encoding"))
 		require.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
 		require.Equal(t, etag, rec.Header().Get("ETag"))
-		require.Contains(t, rec.Header().Values("Vary"), "Accept, Accept-Encoding")
+		require.Contains(t, rec.Header().Values("Vary"), "Accept, Accept-Encoding, Origin")
 		zr, err := gzip.NewReader(rec.Body)
 		require.NoError(t, err)
 		unzipped, err := io.ReadAll(zr)
@@ -511,6 +512,33 @@ func TestRequestID(t *testing.T) {
 	a := doRequest(t, http.MethodGet, fhirPath("/$versions"), "", nil).Header().Get("X-Request-Id")
 	b := doRequest(t, http.MethodGet, fhirPath("/$versions"), "", nil).Header().Get("X-Request-Id")
 	require.NotEqual(t, a, b, "generated ids differ")
+}
+
+// TestCORS: a cross-origin request (with Origin) gets the CORS headers, a
+// preflight is answered, and a request without Origin gets none: the
+// answers that can be cached say Vary: Origin.
+func TestCORS(t *testing.T) {
+	path := fhirPath("/CodeSystem/$lookup?system=" + url.QueryEscape(hcpcsURL) + "&code=E0100")
+	cross := doRequest(t, http.MethodGet, path, "", map[string]string{"Origin": "https://app.example"})
+	require.Equal(t, http.StatusOK, cross.Code)
+	require.Equal(t, "*", cross.Header().Get("Access-Control-Allow-Origin"))
+	require.Contains(t, cross.Header().Get("Access-Control-Expose-Headers"), "ETag")
+	require.Contains(t, cross.Header().Get("Access-Control-Expose-Headers"), "X-Request-Id")
+
+	same := doRequest(t, http.MethodGet, path, "", nil)
+	require.Equal(t, http.StatusOK, same.Code)
+	require.Empty(t, same.Header().Values("Access-Control-Allow-Origin"))
+	require.Empty(t, same.Header().Values("Access-Control-Expose-Headers"))
+
+	preflight := doRequest(t, http.MethodOptions, fhirPath("/ValueSet/$validate-code"), "",
+		map[string]string{"Origin": "https://app.example", "Access-Control-Request-Method": "POST"})
+	require.Equal(t, http.StatusNoContent, preflight.Code)
+	require.Contains(t, preflight.Header().Get("Access-Control-Allow-Methods"), "POST")
+	require.Equal(t, "*", preflight.Header().Get("Access-Control-Allow-Origin"))
+
+	read := doRequest(t, http.MethodGet, fhirPath("/CodeSystem/hcpcs-2025-10?_summary=true"), "", nil)
+	require.Equal(t, http.StatusOK, read.Code)
+	require.Contains(t, read.Header().Get("Vary"), "Origin")
 }
 
 // TestMethodNotAllowedHeader: a 405 names the allowed methods.

@@ -184,6 +184,6 @@ func (s *Server) batchAnswer(c *gin.Context, r batchRequest, termsOf termsFunc) 
 			return mustJSON(out)
 		}
 	}
-	_, issue := errorResponse(err, s.log.With("request_id", c.GetString(requestIDKey)))
+	_, issue := errorResponse(err, s.log.With("request_id", requestIDOf(c)))
 	return mustJSON(newOutcome(issue))
 }

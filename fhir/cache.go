@@ -104,7 +104,7 @@ var xCacheValues = map[string][]string{
 // latest version after a new release is loaded.
 const (
 	defaultCacheControl = "public, max-age=3600"
-	defaultVary         = "Accept, Accept-Encoding"
+	defaultVary         = "Accept, Accept-Encoding, Origin"
 )
 
 // The operations the cache knows; "" is bypass.
@@ -264,7 +264,7 @@ func (rc *ResponseCache) Handler(c *gin.Context) {
 		// conditionals itself. Each variant still goes through the flight
 		// once, to be published to Redis for the other replicas.
 		rendered := rc.s.rendered.has(rc.s.cfg.Data.Snapshot(), c.Param("id"))
-		if rendered && (!rc.shared[op] || rc.isPublished(key)) {
+		if rendered && (!rc.shared[op] || rc.isPublished(key.sharedKey())) {
 			c.Header("X-Cache", xCacheHitLocal)
 			rc.observe(op, xCacheHitLocal)
 			c.Next()
@@ -283,14 +283,14 @@ func (rc *ResponseCache) Handler(c *gin.Context) {
 	// after storing its answer, so that identical concurrent misses are
 	// computed once (a request that missed just before another's flight
 	// stored the answer computes it again: rare, and still right).
-	if e := rc.getLocal(key); e != nil {
+	if e := rc.getLocal(key.local); e != nil {
 		rc.serve(c, op, e, xCacheHitLocal, cond)
 		return
 	}
 	leader := false
-	v, _, _ := rc.flights.Do(key, func() (any, error) {
+	v, _, _ := rc.flights.Do(key.local, func() (any, error) {
 		leader = true
-		return rc.fill(c, op, key, fp), nil
+		return rc.fill(c, op, &key, fp), nil
 	})
 	res := v.(*fillResult)
 	if !leader && !res.stored {
@@ -362,7 +362,7 @@ type fillResult struct {
 
 // fill answers a request the local tier does not have: from Redis where
 // that pays, else by running the handlers, storing what may be stored.
-func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
+func (rc *ResponseCache) fill(c *gin.Context, op string, key *requestKey, fp string) *fillResult {
 	// A subset of a read (_summary, _elements, _pretty) is cheap to build
 	// from the kept rendering, and so is a read already rendered here:
 	// neither is worth a Redis round trip.
@@ -373,18 +373,18 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 	if shared && !rc.sharedTooSlow(op) {
 		// Errors are counted and logged by the shared tier; any of them is
 		// a miss. An entry that does not decode is overwritten below.
-		if b, err := rc.cfg.Shared.Get(c.Request.Context(), key); err == nil && b != nil {
+		if b, err := rc.cfg.Shared.Get(c.Request.Context(), key.sharedKey()); err == nil && b != nil {
 			e, err := decodeEntry(b)
 			if err == nil {
 				if rc.cfg.Local != nil {
-					rc.setLocal(key, e)
+					rc.setLocal(key.local, e)
 				}
 				if op == opRead {
-					rc.published.Store(key, rc.now())
+					rc.published.Store(key.sharedKey(), rc.now())
 				}
 				return &fillResult{entry: e, xcache: xCacheHitRedis, stored: true}
 			}
-			rc.errLog.Warn("undecodable shared cache entry; recomputing and overwriting it", "key", key, "err", err)
+			rc.errLog.Warn("undecodable shared cache entry; recomputing and overwriting it", "key", key.sharedKey(), "err", err)
 		}
 	}
 	started := time.Now()
@@ -420,12 +420,12 @@ func (rc *ResponseCache) fill(c *gin.Context, op, key, fp string) *fillResult {
 	// A computed full read is kept by the handler already; a second copy in
 	// the LRU would only cost memory (15 MB per release).
 	if rc.cfg.Local != nil && !(op == opRead && fullRead(c) && e.status == http.StatusOK) {
-		rc.setLocal(key, e)
+		rc.setLocal(key.local, e)
 	}
 	if toShared {
-		rc.setShared(key, b)
+		rc.setShared(key.sharedKey(), b)
 		if op == opRead {
-			rc.published.Store(key, rc.now())
+			rc.published.Store(key.sharedKey(), rc.now())
 		}
 	}
 	return res

@@ -184,7 +184,7 @@ func decodeEntry(b []byte) (*cachedResponse, error) {
 type conditionals struct{ ifNoneMatch, ifModifiedSince string }
 
 func takeConditionals(r *http.Request) conditionals {
-	c := conditionals{r.Header.Get("If-None-Match"), r.Header.Get("If-Modified-Since")}
+	c := conditionals{headerValue(r.Header, "If-None-Match"), headerValue(r.Header, "If-Modified-Since")}
 	if c != (conditionals{}) {
 		r.Header.Del("If-None-Match")
 		r.Header.Del("If-Modified-Since")

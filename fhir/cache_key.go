@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -17,61 +18,105 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
+// requestKey is a request's cache key in two forms. local keys the
+// in-process tier and the flights: the fingerprint, the operation, then
+// the key's input itself (everything the answer depends on, each part
+// after its length). A map hashes that faster than sha256 does, and a
+// local hit needs nothing more. shared keys Redis and the published map:
+// the same prefix, then a hash of the input, short and of fixed length for
+// a store that other replicas and other processes read. It is made on
+// first use, which a local hit never makes.
+type requestKey struct {
+	local  string
+	prefix int // len(fp[:32] + ":" + op + ":")
+	shared string
+}
+
+func (k *requestKey) sharedKey() string {
+	if k.shared == "" {
+		sum := sha256.Sum256([]byte(k.local[k.prefix:]))
+		out := make([]byte, 0, k.prefix+32)
+		out = append(out, k.local[:k.prefix]...)
+		out = hex.AppendEncode(out, sum[:16])
+		k.shared = string(out)
+	}
+	return k.shared
+}
+
 // key derives the cache key of a request: the data fingerprint, the
-// operation, and a hash of everything the answer depends on — the software
-// version, the public base URL (for a search: its links and fullUrls carry
-// it), the method and path, the parameters the operation knows
-// (keyParam) of the query and POST body in canonical form, the response
-// format and the content coding. Nothing else a client sends (an unknown
-// parameter, a forwarded host on a read) makes another key for the same
-// answer. ok is false for requests that are not cached: a format other than
-// JSON (answered 406), an unreadable or too large body, and requests of a
+// operation, and everything the answer depends on — the software version,
+// the public base URL (for a search: its links and fullUrls carry it), the
+// method and path, the parameters the operation knows (keyParam) of the
+// query and POST body in canonical form, the response format and the
+// content coding. Nothing else a client sends (an unknown parameter, a
+// forwarded host on a read) makes another key for the same answer. ok is
+// false for requests that are not cached: a format other than JSON
+// (answered 406), an unreadable or too large body, and requests of a
 // cache-id session.
-func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool) {
+func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key requestKey, ok bool) {
 	r := c.Request
-	if r.Header.Get(cacheIDHeader) != "" {
+	if headerValue(r.Header, cacheIDHeader) != "" {
 		// A cache-id session's definitions can grow between two identical
 		// requests, so its answers are never shared.
-		return "", false
+		return requestKey{}, false
 	}
 	keep := func(name string) bool { return keyParam(op, name) }
-	query, format := canonicalQuery(r.URL.RawQuery, keep)
+	var qbuf [512]byte
+	query, format := appendCanonicalQuery(qbuf[:0], r.URL.RawQuery, keep)
 	if !wantsJSON(c, format) {
-		return "", false
+		return requestKey{}, false
 	}
 	body, ok := rc.bodies.canonicalBody(r, op, keep)
 	if !ok {
-		return "", false
+		return requestKey{}, false
 	}
 	base := ""
 	if op == opSearch {
 		base = rc.s.baseURL(c)
 	}
 	enc := "identity"
-	if acceptsGzip(r.Header.Get("Accept-Encoding")) {
+	if acceptsGzip(headerValue(r.Header, "Accept-Encoding")) {
 		enc = "gzip"
 	}
 	// The too-costly threshold a client may set changes the answer of $expand.
-	threshold := r.Header.Get(tooCostlyHeader)
+	threshold := headerValue(r.Header, tooCostlyHeaderKey)
 	// So does Accept-Language: the displays of an expansion are in its languages.
-	lang := r.Header.Get("Accept-Language")
-	// The parts, each after its length, are hashed in one piece from a
-	// buffer on the stack (most requests fit): hashing part by part
-	// allocated a copy of each.
+	lang := headerValue(r.Header, "Accept-Language")
+	// The key is built in a buffer on the stack (most requests fit) and
+	// copied once into its string.
 	var buf [1024]byte
-	in := buf[:0]
-	for _, part := range [...]string{"k3", rc.s.cfg.SoftwareVersion, base, r.Method, r.URL.Path, query, body, "json", enc, threshold, lang} {
-		in = binary.AppendUvarint(in, uint64(len(part)))
-		in = append(in, part...)
+	in := append(buf[:0], fp[:32]...)
+	in = append(in, ':')
+	in = append(in, op...)
+	in = append(in, ':')
+	prefix := len(in)
+	for _, part := range [...]string{"k3", rc.s.cfg.SoftwareVersion, base, r.Method, r.URL.Path} {
+		in = appendPart(in, part)
 	}
-	sum := sha256.Sum256(in)
-	var k [32 + 1 + 16 + 1 + 32]byte
-	out := append(k[:0], fp[:32]...)
-	out = append(out, ':')
-	out = append(out, op...)
-	out = append(out, ':')
-	out = hex.AppendEncode(out, sum[:16])
-	return string(out), true
+	in = appendPart(in, query)
+	for _, part := range [...]string{body, "json", enc, threshold, lang} {
+		in = appendPart(in, part)
+	}
+	return requestKey{local: string(in), prefix: prefix}, true
+}
+
+func appendPart[S string | []byte](in []byte, part S) []byte {
+	in = binary.AppendUvarint(in, uint64(len(part)))
+	return append(in, part...)
+}
+
+// tooCostlyHeaderKey is tooCostlyHeader in the canonical form of Go's
+// header map.
+const tooCostlyHeaderKey = "X-Too-Costly-Threshold"
+
+// headerValue is h.Get for a name already in canonical form (a constant):
+// Get canonicalises the name on every call, which showed in the profile of
+// the cache's hot path.
+func headerValue(h http.Header, canonicalName string) string {
+	if v := h[canonicalName]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // wantsJSON reports whether content negotiation picks FHIR JSON (negotiate
@@ -81,26 +126,25 @@ func wantsJSON(c *gin.Context, format string) bool {
 		f, err := url.QueryUnescape(strings.TrimPrefix(format, "_format="))
 		return err == nil && jsonFormat(f)
 	}
-	if a := c.GetHeader("Accept"); a != "" {
+	if a := headerValue(c.Request.Header, "Accept"); a != "" {
 		return acceptsJSON(a) == nil
 	}
 	return true
 }
 
-// canonicalQuery sorts the raw name=value pairs of a query that keep
-// accepts, so that parameter order does not matter, and drops the others,
-// empty pairs and _format (which wantsJSON has checked: every JSON spelling
-// gives the same answer). It works on the raw pairs: the multiset of pairs
-// is what the handlers see, and two spellings of one value (%7C and |)
-// merely get two entries. format is the first _format pair, the one
-// negotiate reads.
-func canonicalQuery(raw string, keep func(name string) bool) (query, format string) {
-	if raw == "" {
-		return "", ""
-	}
-	pairs := strings.Split(raw, "&")
-	kept := pairs[:0]
-	for _, p := range pairs {
+// appendCanonicalQuery appends to dst the raw name=value pairs of a query
+// that keep accepts, sorted so that parameter order does not matter, and
+// drops the others, empty pairs and _format (which wantsJSON has checked:
+// every JSON spelling gives the same answer). It works on the raw pairs:
+// the multiset of pairs is what the handlers see, and two spellings of one
+// value (%7C and |) merely get two entries. format is the first _format
+// pair, the one negotiate reads.
+func appendCanonicalQuery(dst []byte, raw string, keep func(name string) bool) (query []byte, format string) {
+	var kp [16]string // most queries have a few pairs: no allocation
+	kept := kp[:0]
+	for raw != "" {
+		var p string
+		p, raw, _ = strings.Cut(raw, "&") // not SplitSeq: its closure would move kept to the heap
 		switch {
 		case p == "":
 		case p == "_format" || strings.HasPrefix(p, "_format="):
@@ -114,8 +158,14 @@ func canonicalQuery(raw string, keep func(name string) bool) (query, format stri
 			kept = append(kept, p)
 		}
 	}
-	sort.Strings(kept)
-	return strings.Join(kept, "&"), format
+	slices.Sort(kept)
+	for i, p := range kept {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		dst = append(dst, p...)
+	}
+	return dst, format
 }
 
 // queryName is the unescaped name of a raw name=value pair (checkQuery has
@@ -153,8 +203,8 @@ func (d *bodyDigests) canonicalBody(r *http.Request, op string, keep func(name s
 	}
 	switch mt {
 	case "application/x-www-form-urlencoded":
-		q, f := canonicalQuery(string(body), keep)
-		return "form:" + q + "\x00" + f, true
+		q, f := appendCanonicalQuery([]byte("form:"), string(body), keep)
+		return string(q) + "\x00" + f, true
 	case "application/fhir+json", "application/json", "application/json+fhir":
 		return d.jsonDigest(body, op, keep)
 	}

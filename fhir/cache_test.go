@@ -663,7 +663,7 @@ func TestCacheHTTPCaching(t *testing.T) {
 	etag := first.Header().Get("ETag")
 	require.Regexp(t, `^W/"[0-9a-f]{24}"$`, etag)
 	require.Equal(t, "public, max-age=3600", first.Header().Get("Cache-Control"))
-	require.Equal(t, "Accept, Accept-Encoding", first.Header().Get("Vary"))
+	require.Equal(t, "Accept, Accept-Encoding, Origin", first.Header().Get("Vary"))
 	hit := a.get(t, lookupE0114, 200, "hit-local")
 	require.Equal(t, etag, hit.Header().Get("ETag"))
 	require.Equal(t, "public, max-age=3600", hit.Header().Get("Cache-Control"))

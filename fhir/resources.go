@@ -80,7 +80,7 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 	h := c.Writer.Header()
 	h.Set("Last-Modified", full.lastModified.UTC().Format(http.TimeFormat))
 	h.Set("Cache-Control", "public, max-age=3600")
-	h.Add("Vary", "Accept, Accept-Encoding")
+	h.Add("Vary", defaultVary)
 	if summary != "" || elements != nil {
 		body, err := subset(cs, full, summary, elements)
 		if err != nil {
@@ -123,7 +123,7 @@ func etagMatches(header, etag string) bool {
 }
 
 func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
+	for part := range strings.SplitSeq(header, ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.TrimSpace(name) == "gzip" || strings.TrimSpace(name) == "*" {
 			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
