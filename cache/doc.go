@@ -184,9 +184,13 @@
 // # HTTP caching for clients and proxies
 //
 // Stored 200 answers carry an ETag (the handler's for a full CodeSystem
-// read; otherwise W/ and 96 bits of SHA-256 of the body), Cache-Control
-// "public, max-age=3600" and Vary "Accept, Accept-Encoding, Origin" unless the
-// handler set its own. If-None-Match and If-Modified-Since are taken off
+// read; otherwise W/ and 96 bits of SHA-256 of the body) and Vary "Accept,
+// Accept-Encoding, Origin" unless the handler set its own. Cache-Control is
+// not stored: each answer gets the policy of the process that serves it
+// (fhir/httpcaching.go): "public, no-cache" (store, but revalidate with the
+// ETag on every use) for an answer that depends on what is loaded, so that
+// no proxy serves the old latest release after a reload, and "public,
+// max-age=86400" for an answer about one named release. If-None-Match and If-Modified-Since are taken off
 // the request before the handler runs, so that what is stored is always the
 // full answer. They are then applied to that answer: 304 on hits and
 // misses alike.

@@ -98,14 +98,9 @@ var xCacheValues = map[string][]string{
 	xCacheHitLocal: {xCacheHitLocal}, xCacheHitRedis: {xCacheHitRedis}, xCacheMiss: {xCacheMiss}, xCacheBypass: {xCacheBypass},
 }
 
-// HTTP caching headers added to cacheable 200 responses that do not set
-// their own. The data changes only on a reload, at most a few times a
-// quarter; an hour bounds how long a client may keep an answer for the
-// latest version after a new release is loaded.
-const (
-	defaultCacheControl = "public, max-age=3600"
-	defaultVary         = "Accept, Accept-Encoding, Origin"
-)
+// defaultVary is the Vary of cacheable 200 responses that do not set their
+// own; their Cache-Control is the policy's (httpcaching.go).
+const defaultVary = "Accept, Accept-Encoding, Origin"
 
 // The operations the cache knows; "" is bypass.
 const (
@@ -511,6 +506,9 @@ func (rc *ResponseCache) serve(c *gin.Context, op string, e *cachedResponse, xca
 	h := c.Writer.Header()
 	e.writeHeaders(h)
 	h["X-Cache"] = xCacheValues[xcache]
+	if e.status == http.StatusOK {
+		h["Cache-Control"] = []string{rc.s.cacheControlFor(c, op)}
+	}
 	if e.status == http.StatusOK && cond.notModified(e.get("ETag"), e.get("Last-Modified")) {
 		h.Del("Content-Type")
 		h.Del("Content-Encoding")

@@ -13,8 +13,9 @@ import (
 )
 
 // storedHeaders are the response headers kept with a cached body; the
-// others (X-Request-Id, CORS) belong to each request.
-var storedHeaders = []string{"Content-Type", "Content-Encoding", "ETag", "Last-Modified", "Cache-Control", "Vary", "Content-Location", "Location"}
+// others (X-Request-Id, CORS, and Cache-Control, which the policy of
+// this process sets on each answer) belong to each request.
+var storedHeaders = []string{"Content-Type", "Content-Encoding", "ETag", "Last-Modified", "Vary", "Content-Location", "Location"}
 
 // cachedResponse is one stored answer.
 type cachedResponse struct {
@@ -91,16 +92,13 @@ func (e *cachedResponse) set(k, v string) {
 	e.header = append(e.header, [2]string{k, v})
 }
 
-// addHTTPCaching gives a 200 the ETag (a hash of the body), Cache-Control
-// and Vary that let clients and proxies cache it, where the handler did
-// not set them.
+// addHTTPCaching gives a 200 the ETag (a hash of the body) and Vary that
+// let clients and proxies cache it, where the handler did not set them;
+// serve adds the Cache-Control of the policy.
 func (e *cachedResponse) addHTTPCaching() {
 	if e.get("ETag") == "" {
 		sum := sha256.Sum256(e.body)
 		e.set("ETag", `W/"`+hex.EncodeToString(sum[:12])+`"`)
-	}
-	if e.get("Cache-Control") == "" {
-		e.set("Cache-Control", defaultCacheControl)
 	}
 	if e.get("Vary") == "" {
 		e.set("Vary", defaultVary)

@@ -662,11 +662,11 @@ func TestCacheHTTPCaching(t *testing.T) {
 	first := a.get(t, lookupE0114, 200, "miss")
 	etag := first.Header().Get("ETag")
 	require.Regexp(t, `^W/"[0-9a-f]{24}"$`, etag)
-	require.Equal(t, "public, max-age=3600", first.Header().Get("Cache-Control"))
+	require.Equal(t, DefaultCacheLatest, first.Header().Get("Cache-Control"), "no version given: revalidated")
 	require.Equal(t, "Accept, Accept-Encoding, Origin", first.Header().Get("Vary"))
 	hit := a.get(t, lookupE0114, 200, "hit-local")
 	require.Equal(t, etag, hit.Header().Get("ETag"))
-	require.Equal(t, "public, max-age=3600", hit.Header().Get("Cache-Control"))
+	require.Equal(t, DefaultCacheLatest, hit.Header().Get("Cache-Control"))
 
 	nm := a.get(t, lookupE0114, 304, "hit-local", header("If-None-Match", etag))
 	require.Empty(t, nm.Body.String())
@@ -681,6 +681,7 @@ func TestCacheHTTPCaching(t *testing.T) {
 	// The read keeps the handler's ETag and Last-Modified.
 	read := a.get(t, readJan, 200, "miss")
 	require.NotEmpty(t, read.Header().Get("ETag"))
+	require.Equal(t, DefaultCachePinned, read.Header().Get("Cache-Control"), "a named release")
 	lm := read.Header().Get("Last-Modified")
 	require.NotEmpty(t, lm)
 	a.get(t, readJan, 304, "hit-local", header("If-None-Match", read.Header().Get("ETag")))

@@ -79,7 +79,7 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 	}
 	h := c.Writer.Header()
 	h.Set("Last-Modified", full.lastModified.UTC().Format(http.TimeFormat))
-	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Cache-Control", s.cacheControlFor(c, opRead))
 	h.Add("Vary", defaultVary)
 	if summary != "" || elements != nil {
 		body, err := subset(cs, full, summary, elements)

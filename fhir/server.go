@@ -52,6 +52,9 @@ type Config struct {
 	MaxSessions     int
 	SessionIdle     time.Duration
 	MaxSessionBytes int
+	// HTTPCaching is the Cache-Control policy of cacheable answers; the
+	// zero value is the default policy (httpcaching.go).
+	HTTPCaching HTTPCaching
 	// SoftwareVersion is reported in the CapabilityStatement.
 	SoftwareVersion string
 	// SoftwareReleaseDate is the build's date (YYYY-MM-DD); "" reports

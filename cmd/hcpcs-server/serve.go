@@ -59,6 +59,8 @@ type serveConfig struct {
 	redisOps       []string      // operations whose answers go to Redis
 
 	accessLog fhir.AccessLog // which requests get a log line
+	// httpCaching is the Cache-Control policy (--http-cache-latest, --http-cache-pinned).
+	httpCaching fhir.HTTPCaching
 	// adminToken is the bearer token of /admin/reload; empty disables it.
 	// It is read from HCPCS_ADMIN_TOKEN only: a flag would show in ps.
 	adminToken string
@@ -139,6 +141,10 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 		"which requests get a log line: off, errors (4xx and 5xx), or all (every error, and --access-log-sample of the rest) (HCPCS_ACCESS_LOG)")
 	accessSample := fs.Float64("access-log-sample", envFloat("HCPCS_ACCESS_LOG_SAMPLE", 0.01),
 		"with --access-log=all, the share of successful requests logged, 0 to 1; errors are always logged (HCPCS_ACCESS_LOG_SAMPLE)")
+	cacheLatest := fs.String("http-cache-latest", env("HCPCS_HTTP_CACHE_LATEST", fhir.DefaultCacheLatest),
+		"Cache-Control of cacheable answers that depend on what is loaded (no version given, value sets, searches): revalidated by ETag, so that a reload is seen at once (HCPCS_HTTP_CACHE_LATEST)")
+	cachePinned := fs.String("http-cache-pinned", env("HCPCS_HTTP_CACHE_PINNED", fhir.DefaultCachePinned),
+		"Cache-Control of answers about one named release (CodeSystem/hcpcs-YYYY-MM, version=YYYY-MM), which a reload does not change (HCPCS_HTTP_CACHE_PINNED)")
 	ver := fs.String("release-version", env("HCPCS_RELEASE_VERSION", ""), "YYYY-MM of the release when --data is a single file whose name does not say (HCPCS_RELEASE_VERSION)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -170,6 +176,13 @@ func parseServeFlags(args []string, getenv func(string) string, stderr io.Writer
 	if cfg.accessLog.Sample = *accessSample; !(cfg.accessLog.Sample >= 0 && cfg.accessLog.Sample <= 1) {
 		fmt.Fprintln(stderr, "serve: --access-log-sample must be between 0 and 1, e.g. 0.01 for 1%")
 		return nil, errUsage
+	}
+	cfg.httpCaching = fhir.HTTPCaching{Latest: strings.TrimSpace(*cacheLatest), Pinned: strings.TrimSpace(*cachePinned)}
+	for flag, v := range map[string]string{"http-cache-latest": cfg.httpCaching.Latest, "http-cache-pinned": cfg.httpCaching.Pinned} {
+		if v == "" || strings.ContainsFunc(v, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+			fmt.Fprintf(stderr, "serve: --%s must be a Cache-Control value such as %q\n", flag, fhir.DefaultCacheLatest)
+			return nil, errUsage
+		}
 	}
 	if cfg.adminToken, err = adminToken(getenv); err != nil {
 		fmt.Fprintln(stderr, "serve:", err)
@@ -281,7 +294,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), SoftwareReleaseDate: softwareReleaseDate(), Logger: log, MaxExpansion: cfg.maxExpansion,
 		MaxRequestBytes: cfg.maxRequestBytes, MaxTxResources: cfg.maxTxResources, MaxBatch: cfg.maxBatch,
-		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes), AccessLog: cfg.accessLog})
+		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes), AccessLog: cfg.accessLog,
+		HTTPCaching: cfg.httpCaching})
 	responses := api.NewResponseCache(rcache.config)
 	var draining atomic.Bool
 	// While draining, every answer closes its connection, so that clients

@@ -165,3 +165,35 @@ func TestAccessLogFlags(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPCachingFlags: --http-cache-latest and --http-cache-pinned, else
+// their environment variables, else the defaults; an empty value or one
+// with a control character (a header injection) is refused.
+func TestHTTPCachingFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name         string
+		args         []string
+		env          map[string]string
+		latest, pinn string
+		ok           bool
+	}{
+		{"default", nil, nil, fhir.DefaultCacheLatest, fhir.DefaultCachePinned, true},
+		{"env", nil, map[string]string{"HCPCS_HTTP_CACHE_LATEST": "no-store", "HCPCS_HTTP_CACHE_PINNED": "public, max-age=60"}, "no-store", "public, max-age=60", true},
+		{"flags win", []string{"--http-cache-latest", "private, no-cache", "--http-cache-pinned=public, max-age=31536000, immutable"},
+			map[string]string{"HCPCS_HTTP_CACHE_LATEST": "no-store"}, "private, no-cache", "public, max-age=31536000, immutable", true},
+		{"empty", []string{"--http-cache-latest", " "}, nil, "", "", false},
+		{"header injection", []string{"--http-cache-pinned", "max-age=60\r\nSet-Cookie: a=b"}, nil, "", "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			cfg, err := parseServeFlags(tc.args, func(k string) string { return tc.env[k] }, &stderr)
+			if !tc.ok {
+				require.ErrorIs(t, err, errUsage)
+				require.Contains(t, stderr.String(), "--http-cache-")
+				return
+			}
+			require.NoError(t, err, stderr.String())
+			require.Equal(t, fhir.HTTPCaching{Latest: tc.latest, Pinned: tc.pinn}, cfg.httpCaching)
+		})
+	}
+}
