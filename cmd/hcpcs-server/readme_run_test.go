@@ -412,7 +412,14 @@ func TestReadmeMakeRun(t *testing.T) {
 		require.NotEqual(t, "127.0.0.1", host, "PORT did not reach --listen: HCPCS_LISTEN was used")
 		require.Equal(t, []string{quarter}, s.versions())
 		s.requireMakeChild()
-		s.stop()
+		// Ctrl-C in make run's terminal: SIGINT to the whole process
+		// group. The server drains and exits 0; make, interrupted, ends
+		// once it has; nothing is left.
+		require.NoError(t, syscall.Kill(-s.cmd.Process.Pid, syscall.SIGINT))
+		s.waitLine("the drain", logRecord(map[string]any{"msg": "shutting down; letting in-flight requests finish"}))
+		<-s.exited
+		require.ErrorIs(t, syscall.Kill(-s.cmd.Process.Pid, 0), syscall.ESRCH, "a process of the group is left")
+		require.NotContains(t, s.output.String(), `"level":"ERROR"`)
 	})
 
 	const fetch = "bin/hcpcs-server fetch --data-dir ./data 2025-10"
