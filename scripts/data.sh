@@ -8,8 +8,12 @@
 #      YYYY-MM or YYYY-MM_<anything>, e.g. 2017-01_annual) is symlinked into
 #      ./data by absolute path. lookups/ and SOURCES.md are not linked.
 #      Re-running it is harmless.
-#   3. Else it downloads the latest quarterly CMS release:
-#      go run ./cmd/hcpcs-server fetch --data-dir ./data
+#   3. Else it downloads the CMS quarterly release in effect today:
+#      hcpcs-server fetch --data-dir ./data (bin/hcpcs-server, which
+#      `make data` and `make run` build first; else go run).
+#
+# `make run DATA=…` (or HCPCS_DATA set) does not call this script: data
+# given explicitly is served as it is, never replaced by a download.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,10 +49,15 @@ elif [[ -d "$root/../shared/hcpcs-data" ]]; then
 fi
 
 if [[ -z "$source_dir" ]]; then
-	echo "data: no local source (set HCPCS_DATA_SOURCE); downloading the latest CMS release"
-	if ! go run ./cmd/hcpcs-server fetch --data-dir "$data"; then
+	fetch=(go run ./cmd/hcpcs-server fetch)
+	if [[ -x bin/hcpcs-server ]]; then
+		fetch=(bin/hcpcs-server fetch)
+	fi
+	echo "data: no local source (set HCPCS_DATA_SOURCE); downloading the CMS release in effect today"
+	if ! "${fetch[@]}" --data-dir "$data"; then
 		echo "data: download failed; set HCPCS_DATA_SOURCE to a directory of release folders," >&2
-		echo "data: or run: go run ./cmd/hcpcs-server fetch --data-dir ./data URL|YYYY-MM" >&2
+		echo "data: or run: bin/hcpcs-server fetch --data-dir ./data URL|YYYY-MM," >&2
+		echo "data: or serve a CMS ZIP you have: make run DATA=path/to/file.zip" >&2
 		exit 1
 	fi
 	echo "data: downloaded into $data"

@@ -3,10 +3,13 @@
 //
 //	hcpcs-server [serve] [flags]   load the releases and serve the FHIR API (default)
 //	hcpcs-server fetch [flags]     download CMS release ZIPs into the data directory
-//	hcpcs-server version           print the version
+//	hcpcs-server version           print the version (also --version)
+//	hcpcs-server help              list the commands (also --help)
 //
 // Every flag has an environment variable; the flag wins. HCPCS_ADMIN_TOKEN
-// is an environment variable only (a flag would show in ps).
+// is an environment variable only (a flag would show in ps). The version
+// is stamped by make build (-ldflags -X main.version) and reported as the
+// software.version of /metadata.
 //
 // serve.go reads the flags and wires the packages into one gin engine:
 // the FHIR API (with its access log, fhir/accesslog.go), the response

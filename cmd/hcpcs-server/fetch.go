@@ -68,6 +68,10 @@ type fetchTarget struct {
 	arg    string
 	urls   []string
 	folder string
+	// unpublished, for the default target (no argument), is the release
+	// fetched instead when CMS answers 404: the quarter before, as CMS
+	// may publish a quarter's file after the quarter has started.
+	unpublished *fetchTarget
 }
 
 const fetchUsage = `Usage: hcpcs-server fetch [flags] [URL|YYYY-MM ...]
@@ -79,8 +83,9 @@ Arguments are release versions YYYY-MM (January, April, July, October),
 which become CMS URLs
   BASE-URL<month>-<year>-alpha-numeric-hcpcs-file.zip
 (falling back to ...-alpha-numeric-hcpcs-files.zip on 404), or explicit
-http(s) URLs. With no argument, the latest quarter that has started is
-fetched.
+http(s) URLs. With no argument, the release in effect today is fetched:
+the latest quarter that has started, or, while CMS has not published it
+(404), the quarter before.
 
 A download is written to a temporary file, synced, verified and only then
 renamed into place, so an interrupted or failed download leaves no file. An
@@ -121,7 +126,12 @@ func runFetch(ctx context.Context, args []string, getenv func(string) string, st
 			errs = append(errs, fmt.Errorf("fetch %s: %w", t.arg, err))
 			break
 		}
-		if err := fetchOne(ctx, client, userAgent, cfg, t, showBar, stdout, stderr); err != nil {
+		err := fetchOne(ctx, client, userAgent, cfg, t, showBar, stdout, stderr)
+		if t.unpublished != nil && errors.Is(err, errFetchNotFound) {
+			fmt.Fprintf(stdout, "%s is not published yet (404); fetching %s, the quarter before\n", t.arg, t.unpublished.arg)
+			err = fetchOne(ctx, client, userAgent, cfg, *t.unpublished, showBar, stdout, stderr)
+		}
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -213,7 +223,8 @@ func parseFetchArgs(args []string, getenv func(string) string, stderr io.Writer)
 		}
 	}
 
-	if len(positional) == 0 {
+	defaulted := len(positional) == 0
+	if defaulted {
 		positional = []string{fetchLatestQuarter(now())}
 	}
 	if cfg.sha256 != "" && len(positional) != 1 {
@@ -223,6 +234,13 @@ func parseFetchArgs(args []string, getenv func(string) string, stderr io.Writer)
 		t, err := fetchTargetFor(a, cfg.baseURL)
 		if err != nil {
 			return nil, err
+		}
+		if defaulted {
+			prev, err := fetchTargetFor(fetchPreviousQuarter(a), cfg.baseURL)
+			if err != nil {
+				return nil, err
+			}
+			t.unpublished = &prev
 		}
 		cfg.targets = append(cfg.targets, t)
 	}
@@ -236,6 +254,15 @@ var fetchVersionArg = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
 func fetchLatestQuarter(t time.Time) string {
 	m := (int(t.Month())-1)/3*3 + 1
 	return fmt.Sprintf("%04d-%02d", t.Year(), m)
+}
+
+// fetchPreviousQuarter returns the quarterly release before version YYYY-MM.
+func fetchPreviousQuarter(version string) string {
+	t, err := time.Parse("2006-01", version)
+	if err != nil {
+		return version
+	}
+	return t.AddDate(0, -3, 0).Format("2006-01")
 }
 
 // fetchReleaseURLs returns the CMS URLs of the release version YYYY-MM under
@@ -276,7 +303,7 @@ func fetchTargetFor(arg, base string) (fetchTarget, error) {
 }
 
 // errFetchNotFound marks a 404, on which the next candidate URL is tried.
-var errFetchNotFound = errors.New("not found")
+var errFetchNotFound = errors.New("HTTP 404 Not Found")
 
 // fetchOne downloads one target into the data directory.
 func fetchOne(ctx context.Context, client *http.Client, userAgent string, cfg *fetchConfig, t fetchTarget, showBar bool, stdout, stderr io.Writer) (err error) {
@@ -326,9 +353,9 @@ func fetchOne(ctx context.Context, client *http.Client, userAgent string, cfg *f
 		return err
 	}
 	if len(notFound) == 1 {
-		return fmt.Errorf("fetch %s: HTTP 404 Not Found: %s", t.arg, notFound[0])
+		return fmt.Errorf("fetch %s: %w: %s", t.arg, errFetchNotFound, notFound[0])
 	}
-	return fmt.Errorf("fetch %s: HTTP 404 Not Found for both %s", t.arg, strings.Join(notFound, " and "))
+	return fmt.Errorf("fetch %s: %w for both %s", t.arg, errFetchNotFound, strings.Join(notFound, " and "))
 }
 
 // fetchValidFileName reports whether name can be written as one file in a

@@ -273,18 +273,62 @@ func TestFetchLatestQuarter(t *testing.T) {
 	}
 }
 
+// TestFetchNoArgumentFetchesLatestQuarter: with no argument, fetch takes
+// the quarter in effect, or the one before while CMS answers 404 for it.
 func TestFetchNoArgumentFetchesLatestQuarter(t *testing.T) {
-	setFetchNow(t, time.Date(2025, time.November, 20, 10, 0, 0, 0, time.UTC))
-	const name = "october-2025-alpha-numeric-hcpcs-file.zip"
-	srv := newFetchServer(t, map[string][]byte{"/" + name: fetchTestZip})
-	dir := t.TempDir()
+	setFetchNow(t, time.Date(2026, time.January, 3, 10, 0, 0, 0, time.UTC))
+	const (
+		jan = "/january-2026-alpha-numeric-hcpcs-file.zip"
+		oct = "/october-2025-alpha-numeric-hcpcs-file.zip"
+	)
+	tests := []struct {
+		name      string
+		published []string
+		wantPaths []string // requested, in order
+		wantFile  string   // below the data directory; "" for none
+		wantErr   string
+	}{
+		{"quarter published", []string{jan, oct}, []string{jan}, "2026-01" + jan, ""},
+		{"quarter not yet published", []string{oct}, []string{jan, "/january-2026-alpha-numeric-hcpcs-files.zip", oct}, "2025-10" + oct, ""},
+		{"neither published", nil, []string{jan, "/january-2026-alpha-numeric-hcpcs-files.zip", oct, "/october-2025-alpha-numeric-hcpcs-files.zip"}, "",
+			"fetch 2025-10: HTTP 404 Not Found for both"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			files := map[string][]byte{}
+			for _, p := range tc.published {
+				files[p] = fetchTestZip
+			}
+			srv := newFetchServer(t, files)
+			dir := t.TempDir()
+			stdout, _, err := runFetchTest(t.Context(), nil, "--data-dir", dir, "--base-url", srv.URL)
+			require.Equal(t, tc.wantPaths, srv.paths())
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				require.Empty(t, listTree(t, dir), "no file and no empty release folder")
+				return
+			}
+			require.NoError(t, err)
+			got, err := os.ReadFile(filepath.Join(dir, tc.wantFile))
+			require.NoError(t, err)
+			require.Equal(t, fetchTestZip, got)
+			require.Len(t, listTree(t, dir), 2, "one release folder and its file")
+			if len(tc.wantPaths) > 1 {
+				require.Contains(t, stdout, "2026-01 is not published yet (404); fetching 2025-10, the quarter before")
+			}
+		})
+	}
+}
 
-	_, _, err := runFetchTest(t.Context(), nil, "--data-dir", dir, "--base-url", srv.URL)
-	require.NoError(t, err)
-	require.Equal(t, []string{"/" + name}, srv.paths())
-	got, err := os.ReadFile(filepath.Join(dir, "2025-10", name))
-	require.NoError(t, err)
-	require.Equal(t, fetchTestZip, got)
+// TestFetchArgumentNeverFallsBack: a release asked for by name is that
+// release or an error, never another one.
+func TestFetchArgumentNeverFallsBack(t *testing.T) {
+	srv := newFetchServer(t, map[string][]byte{"/october-2025-alpha-numeric-hcpcs-file.zip": fetchTestZip})
+	dir := t.TempDir()
+	_, _, err := runFetchTest(t.Context(), nil, "--data-dir", dir, "--base-url", srv.URL, "2026-01")
+	require.ErrorContains(t, err, "fetch 2026-01: HTTP 404 Not Found for both")
+	require.Len(t, srv.paths(), 2)
+	require.Empty(t, listTree(t, dir))
 }
 
 func TestFetchExplicitURL(t *testing.T) {

@@ -50,11 +50,37 @@ func main() {
 
 var errUsage = errors.New("usage")
 
+// usage is the answer to `hcpcs-server --help`: the subcommands, and where
+// their flags are listed.
+const usage = `Usage: hcpcs-server [command] [flags]
+
+A FHIR R4 terminology server for CMS HCPCS Level II.
+
+Commands:
+  serve     load the CMS releases and serve the FHIR API on /fhir (the default
+            when no command is given: hcpcs-server --data DIR is serve)
+  fetch     download CMS release ZIPs into the data directory
+  version   print the version (also --version)
+  help      print this text (also --help)
+
+"hcpcs-server serve --help" and "hcpcs-server fetch --help" list each
+command's flags. Every flag has an environment variable; the flag wins.
+`
+
 // run dispatches the subcommands; tests call it directly.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help":
+			cmd, args = "help", args[1:]
+		case "-version", "--version":
+			cmd, args = "version", args[1:]
+		default:
+			if len(args[0]) > 0 && args[0][0] != '-' {
+				cmd, args = args[0], args[1:]
+			}
+		}
 	}
 	switch cmd {
 	case "serve":
@@ -65,9 +91,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stdout, "hcpcs-server", softwareVersion())
 		return nil
 	case "help":
-		fmt.Fprintln(stdout, "usage: hcpcs-server [serve|fetch|version] [flags]; hcpcs-server serve -h for flags")
+		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "hcpcs-server: unknown command %q; commands: serve, fetch, version\n", cmd)
+	fmt.Fprintf(stderr, "hcpcs-server: unknown command %q\n\n%s", cmd, usage)
 	return errUsage
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -353,7 +354,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		defer stopDebug()
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "fhir", "/fhir", "admin_reload", cfg.adminToken != "",
+	// The pid is the process to send SIGHUP (reload) and SIGTERM (drain) to.
+	log.Info("serving", "addr", ln.Addr().String(), "pid", os.Getpid(), "version", softwareVersion(), "fhir", "/fhir", "admin_reload", cfg.adminToken != "",
 		"access_log", cfg.accessLog.Mode.String(), "access_log_sample", cfg.accessLog.Sample)
 	if ready != nil {
 		ready <- ln.Addr().String()
