@@ -152,9 +152,9 @@ request = function()
 end
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %.0f %.0f %.0f %.0f %d\n", summary.requests / (summary.duration / 1e6),
+  io.write(string.format("RESULT %.0f %.0f %.0f %.0f %d %d\n", summary.requests / (summary.duration / 1e6),
     latency:percentile(50), latency:percentile(99), latency:percentile(99.9),
-    e.status + e.connect + e.read + e.write + e.timeout))
+    e.status + e.connect + e.read + e.write + e.timeout, summary.requests))
 end
 LUA
 
@@ -167,11 +167,18 @@ settings() {
 	download-gzip) enc="gzip" ;;
 	esac
 }
-# run PORT PATHS DURATION CONNS: one wrk pass; prints "RESULT rps p50 p99 p999 errors".
+# cpu_ticks PID: the CPU time a process has used (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+# run PORT PATHS DURATION CONNS PID: one wrk pass; prints "RESULT rps p50 p99 p999 errors
+# requests cpu-µs-per-request", the CPU the process PID spent per request answered.
 run() {
-	local threads=$(($4 < 2 ? $4 : 2))
-	PATHS="$2" BODY="$body" CACHE_ID="$cid" ACCEPT_ENCODING="$enc" \
-		wrk -t"$threads" -c"$4" -d"$3" --timeout 10s -s "$tmp/script.lua" "http://127.0.0.1:$1" | grep '^RESULT'
+	local threads=$(($4 < 2 ? $4 : 2)) before result
+	before=$(cpu_ticks "$5")
+	result=$(PATHS="$2" BODY="$body" CACHE_ID="$cid" ACCEPT_ENCODING="$enc" \
+		wrk -t"$threads" -c"$4" -d"$3" --timeout 10s -s "$tmp/script.lua" "http://127.0.0.1:$1" | grep '^RESULT') || return 1
+	awk -v r="$result" -v t="$(( $(cpu_ticks "$5") - before ))" -v hz="$hz" \
+		'BEGIN { split(r, f, " "); printf "%s %.1f\n", r, (f[7] > 0 ? t / hz * 1e6 / f[7] : 0) }'
 }
 # mean_size PATHS: the mean size in bytes of the server's answers to the first 50 requests.
 mean_size() {
@@ -190,8 +197,8 @@ mean_size() {
 
 mkdir -p "$(dirname "$OUT")"
 {
-	echo "| scenario | conns | body | server req/s | ceiling req/s | ratio | p50 µs | p99 µs | p99.9 µs | ceiling p50/p99/p99.9 µs | p99 ratio | errors |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| scenario | conns | body | server req/s | ceiling req/s | ratio | p50 µs | p99 µs | p99.9 µs | ceiling p50/p99/p99.9 µs | p99 ratio | CPU µs/req server / ceiling | CPU ratio | errors |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } | tee "$OUT"
 for conns in $CONNS; do
 	for scenario in $SCENARIOS; do
@@ -206,17 +213,19 @@ for conns in $CONNS; do
 		[ "$(curl -fs "127.0.0.1:$CEIL/" | wc -c)" = "$size" ] || { echo "load: the ceiling's body is not $size bytes" >&2; exit 1; }
 		# Warm-up of both, so that neither measured pass pays for first touches
 		# (for the server, that fills the response cache with the sample).
-		run "$PORT" "$paths" "$WARMUP" "$conns" >/dev/null
-		run "$CEIL" "$paths" "$WARMUP" "$conns" >/dev/null
-		s=$(run "$PORT" "$paths" "$DURATION" "$conns") && c=$(run "$CEIL" "$paths" "$DURATION" "$conns") ||
+		run "$PORT" "$paths" "$WARMUP" "$conns" "$spid" >/dev/null
+		run "$CEIL" "$paths" "$WARMUP" "$conns" "$cpid" >/dev/null
+		s=$(run "$PORT" "$paths" "$DURATION" "$conns" "$spid") && c=$(run "$CEIL" "$paths" "$DURATION" "$conns" "$cpid") ||
 			{ echo "load: wrk failed" >&2; exit 1; }
 		kill "$cpid"; wait "$cpid" 2>/dev/null || true
-		read -r _ srps sp50 sp99 sp999 serr <<<"$s"
-		read -r _ crps cp50 cp99 cp999 _ <<<"$c"
+		read -r _ srps sp50 sp99 sp999 serr _ scpu <<<"$s"
+		read -r _ crps cp50 cp99 cp999 _ _ ccpu <<<"$c"
 		awk -v sc="$scenario" -v n="$conns" -v size="$size" -v srps="$srps" -v crps="$crps" \
 			-v sp50="$sp50" -v sp99="$sp99" -v sp999="$sp999" -v cp50="$cp50" -v cp99="$cp99" -v cp999="$cp999" -v err="$serr" \
-			'BEGIN { printf "| %s | %d | %d B | %d | %d | %.2f | %d | %d | %d | %d / %d / %d | %.2f | %d |\n",
-				sc, n, size, srps, crps, srps / crps, sp50, sp99, sp999, cp50, cp99, cp999, sp99 / (cp99 > 0 ? cp99 : 1), err }' | tee -a "$OUT"
+			-v scpu="$scpu" -v ccpu="$ccpu" \
+			'BEGIN { printf "| %s | %d | %d B | %d | %d | %.2f | %d | %d | %d | %d / %d / %d | %.2f | %.1f / %.1f | %.2f | %d |\n",
+				sc, n, size, srps, crps, srps / crps, sp50, sp99, sp999, cp50, cp99, cp999, sp99 / (cp99 > 0 ? cp99 : 1),
+				scpu, ccpu, ccpu / (scpu > 0 ? scpu : 1), err }' | tee -a "$OUT"
 	done
 done
 {
