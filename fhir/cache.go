@@ -371,6 +371,7 @@ func (rc *ResponseCache) fill(c *gin.Context, op string, key *requestKey, fp str
 		if b, err := rc.cfg.Shared.Get(c.Request.Context(), key.sharedKey()); err == nil && b != nil {
 			e, err := decodeEntry(b)
 			if err == nil {
+				e.pinned = pinnedRelease(c, op)
 				if rc.cfg.Local != nil {
 					rc.setLocal(key.local, e)
 				}
@@ -384,6 +385,7 @@ func (rc *ResponseCache) fill(c *gin.Context, op string, key *requestKey, fp str
 	}
 	started := time.Now()
 	e, written := rc.compute(c)
+	e.pinned = pinnedRelease(c, op)
 	if shared {
 		rc.computeCost[op].Observe(time.Since(started))
 	}
@@ -507,7 +509,7 @@ func (rc *ResponseCache) serve(c *gin.Context, op string, e *cachedResponse, xca
 	e.writeHeaders(h)
 	h["X-Cache"] = xCacheValues[xcache]
 	if e.status == http.StatusOK {
-		h["Cache-Control"] = []string{rc.s.cacheControlFor(c, op)}
+		h["Cache-Control"] = rc.s.cachePolicy(e.pinned)
 	}
 	if e.status == http.StatusOK && cond.notModified(e.get("ETag"), e.get("Last-Modified")) {
 		h.Del("Content-Type")

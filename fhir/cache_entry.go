@@ -22,6 +22,10 @@ type cachedResponse struct {
 	status int
 	header [][2]string
 	body   []byte
+	// pinned is whether the answer is about one named release
+	// (pinnedRelease), which picks its Cache-Control: a function of the
+	// request's key, worked out once when the entry is made.
+	pinned bool
 	// prepared is set once the entry is kept in the local tier: from then
 	// on it is shared, read-only, and served through canon and values,
 	// header slices built once and never modified (net/http only reads

@@ -38,17 +38,28 @@ const (
 	DefaultCachePinned = "public, max-age=86400"
 )
 
+// cacheControlFor is the Cache-Control of a cacheable 200 answer to c.
 func (s *Server) cacheControlFor(c *gin.Context, op string) string {
-	if pinnedRelease(c, op) {
-		if s.cfg.HTTPCaching.Pinned != "" {
-			return s.cfg.HTTPCaching.Pinned
+	return s.cachePolicy(pinnedRelease(c, op))[0]
+}
+
+// cachePolicy is the Cache-Control header value of an answer, as the slice
+// the header map holds: built once, so that setting it allocates nothing.
+func (s *Server) cachePolicy(pinned bool) []string {
+	s.policyOnce.Do(func() {
+		latest, pinnedValue := s.cfg.HTTPCaching.Latest, s.cfg.HTTPCaching.Pinned
+		if latest == "" {
+			latest = DefaultCacheLatest
 		}
-		return DefaultCachePinned
+		if pinnedValue == "" {
+			pinnedValue = DefaultCachePinned
+		}
+		s.policy = [2][]string{{latest}, {pinnedValue}}
+	})
+	if pinned {
+		return s.policy[1]
 	}
-	if s.cfg.HTTPCaching.Latest != "" {
-		return s.cfg.HTTPCaching.Latest
-	}
-	return DefaultCacheLatest
+	return s.policy[0]
 }
 
 // pinnedRelease reports whether a request's answer is about one named HCPCS

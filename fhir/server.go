@@ -76,6 +76,8 @@ type Server struct {
 	sessionStore *sessionStore
 	parsedOnce   sync.Once
 	parsed       *parsedTxResources
+	policyOnce   sync.Once
+	policy       [2][]string // Cache-Control values: latest, pinned (cachePolicy)
 }
 
 // NewServer builds the API.
