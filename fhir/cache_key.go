@@ -25,11 +25,12 @@ import (
 // format and the content coding. Nothing else a client sends (an unknown
 // parameter, a forwarded host on a read) makes another key for the same
 // answer. ok is false for requests that are not cached: a format other than
-// JSON (answered 406), an unreadable or too large body, and requests of a
-// cache-id session.
+// JSON (answered 406), an unreadable or too large body, requests of a
+// cache-id session, and strict ones (Prefer: handling=strict: an unknown
+// parameter, which the key leaves out, makes them a 400).
 func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key string, ok bool) {
 	r := c.Request
-	if r.Header.Get(cacheIDHeader) != "" {
+	if r.Header.Get(cacheIDHeader) != "" || strictHandling(r) {
 		// A cache-id session's definitions can grow between two identical
 		// requests, so its answers are never shared.
 		return "", false
