@@ -58,7 +58,7 @@ func (c *callerClient) do(t *testing.T, method, path string, body any, extra map
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	a := callerAnswer{status: resp.StatusCode, header: resp.Header, wire: len(raw)}
-	if resp.Header.Get("Content-Encoding") == "gzip" {
+	if resp.Header.Get("Content-Encoding") == "gzip" && len(raw) > 0 {
 		zr, err := gzip.NewReader(bytes.NewReader(raw))
 		require.NoError(t, err)
 		raw, err = io.ReadAll(zr)
@@ -121,4 +121,12 @@ func primitiveValue(p map[string]any) (s string, typ string, ok bool) {
 		return "", typ, false
 	}
 	return "", "", false
+}
+
+func readAll(t *testing.T, resp *http.Response) []byte {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return b
 }
