@@ -136,7 +136,7 @@ func inherit(top, own []param) *opParams {
 // snapshot.
 func (s *Server) batchTerms(c *gin.Context, p *opParams) (termsFunc, error) {
 	snap := s.cfg.Data.Snapshot()
-	shared := p.all("tx-resource")
+	shared := append(p.all("tx-resource"), sessionValueSets(c, p)...)
 	top, err := s.parseTxResources(shared)
 	if err != nil {
 		return nil, err

@@ -51,11 +51,12 @@ func (k *requestKey) sharedKey() string {
 // content coding. Nothing else a client sends (an unknown parameter, a
 // forwarded host on a read) makes another key for the same answer. ok is
 // false for requests that are not cached: a format other than JSON
-// (answered 406), an unreadable or too large body, and requests of a
-// cache-id session.
+// (answered 406), an unreadable or too large body, requests of a cache-id
+// session, and strict ones (Prefer: handling=strict: an unknown parameter,
+// which the key leaves out, makes them a 400).
 func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key requestKey, ok bool) {
 	r := c.Request
-	if headerValue(r.Header, cacheIDHeader) != "" {
+	if headerValue(r.Header, cacheIDHeader) != "" || strictHandling(r) {
 		// A cache-id session's definitions can grow between two identical
 		// requests, so its answers are never shared.
 		return requestKey{}, false

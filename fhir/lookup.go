@@ -155,6 +155,9 @@ func lookupTarget(p *opParams, cs *codeSystemResource) (code, system, version st
 	if err != nil {
 		return
 	}
+	if system, version, err = splitCanonical("system", system, "version", version); err != nil {
+		return
+	}
 	coding, err := p.coding("coding")
 	if err != nil {
 		return

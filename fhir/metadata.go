@@ -83,7 +83,8 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 		FhirVersion: fm.FHIRVersion4_0_1,
 		Format:      []string{"application/fhir+json", "json"},
 		Rest: []fm.CapabilityStatementRest{{
-			Mode: fm.RestfulCapabilityModeServer,
+			Mode:          fm.RestfulCapabilityModeServer,
+			Documentation: ptr(restDocumentation),
 			Security: &fm.CapabilityStatementRestSecurity{
 				Cors: ptr(true),
 				// The tx IG asks for security.service; no restful-security-service
@@ -93,8 +94,10 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 			},
 			Resource: []fm.CapabilityStatementRestResource{
 				{
-					Type:        fm.ResourceTypeCodeSystem,
-					Interaction: []fm.CapabilityStatementRestResourceInteraction{read, search},
+					Type:            fm.ResourceTypeCodeSystem,
+					Documentation:   ptr(codeSystemDocumentation),
+					Interaction:     []fm.CapabilityStatementRestResourceInteraction{read, search},
+					ConditionalRead: ptr(fm.ConditionalReadStatusFullSupport),
 					SearchParam: []fm.CapabilityStatementRestResourceSearchParam{
 						searchParam("_id", fm.SearchParamTypeToken, "Logical id, e.g. hcpcs-2025-10."),
 						searchParam("url", fm.SearchParamTypeUri, "Canonical URL; the HCPCS aliases (https, urn:oid) match too."),
@@ -109,8 +112,9 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 					},
 				},
 				{
-					Type:        fm.ResourceTypeValueSet,
-					Interaction: []fm.CapabilityStatementRestResourceInteraction{read, search},
+					Type:            fm.ResourceTypeValueSet,
+					Interaction:     []fm.CapabilityStatementRestResourceInteraction{read, search},
+					ConditionalRead: ptr(fm.ConditionalReadStatusNotMatch),
 					SearchParam: []fm.CapabilityStatementRestResourceSearchParam{
 						searchParam("_id", fm.SearchParamTypeToken, "Logical id."),
 						searchParam("url", fm.SearchParamTypeUri, "Canonical URL, or url|version."),
@@ -132,6 +136,12 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 					Operation: []fm.CapabilityStatementRestResourceOperation{
 						{Name: "translate", Definition: "http://hl7.org/fhir/OperationDefinition/ConceptMap-translate", Documentation: ptr(translateDocumentation)},
 					},
+				},
+				{
+					// The definitions of this server's own operations
+					// (operation_definitions.go).
+					Type:        fm.ResourceTypeOperationDefinition,
+					Interaction: []fm.CapabilityStatementRestResourceInteraction{read},
 				},
 			},
 			Operation: []fm.CapabilityStatementRestResourceOperation{
@@ -206,6 +216,18 @@ func (s *Server) versions(c *gin.Context) error {
 	s.write(c, http.StatusOK, out.p)
 	return nil
 }
+
+// restDocumentation says what R4 has no interaction code for.
+const restDocumentation = "HEAD answers every read and search like GET, without the body. Searches also take POST [type]/_search " +
+	"with the parameters as a form. Unknown search parameters are ignored and left out of the self link, or refused with 400 " +
+	"under Prefer: handling=strict. Answers of 8 KiB or more are gzip'd for clients that accept it."
+
+// codeSystemDocumentation says what a CodeSystem search returns, and which
+// URLs name HCPCS.
+const codeSystemDocumentation = "HCPCS is " + terminology.SystemURL + "; https://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets and " +
+	"urn:oid:2.16.840.1.113883.6.285 are accepted wherever a system is taken, and a canonical url|version wherever a code system's " +
+	"url is (system, url, search by url). A search returns each release without its concepts, tagged SUBSETTED; a read " +
+	"(GET CodeSystem/hcpcs-YYYY-MM) returns them all, with ETag and Last-Modified (If-None-Match, If-Modified-Since: 304)."
 
 // translateDocumentation says where $translate's maps come from.
 const translateDocumentation = "Concept maps given as tx-resource (or in a cache-id session), inline (conceptMap) or loaded with --valuesets; " +

@@ -245,6 +245,11 @@ func readSearch(c *gin.Context) (*searchRequest, error) {
 		}
 		sr.q = c.Request.Form
 	}
+	if strictHandling(c.Request) {
+		if err := refuseUnknownSearchParams(sr.q); err != nil {
+			return nil, err
+		}
+	}
 	var err error
 	if sr.summary, sr.elements, err = summaryParams(c); err != nil {
 		return nil, err

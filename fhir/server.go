@@ -130,6 +130,8 @@ func (s *Server) Register(e *gin.Engine) {
 	g.HEAD("/ValueSet", s.wrap(s.searchValueSets))
 	g.HEAD("/ValueSet/:id", s.wrap(s.valueSetOrOp))
 	g.POST("/ValueSet/:id/:op", s.wrap(s.valueSetInstanceOp))
+	g.GET("/OperationDefinition/:id", s.wrap(s.readOperationDefinition))
+	g.HEAD("/OperationDefinition/:id", s.wrap(s.readOperationDefinition))
 }
 
 // NewEngine returns a gin engine with the operational middleware and the
@@ -241,12 +243,13 @@ func lengthIs(v string, n int) bool {
 // writeBody is the one place response bytes are written, with their
 // Content-Length: without one, net/http sends a body over 2 KB chunked, in
 // two writes (a $lookup answer is 3.5 KB). contentType "" keeps the one
-// set.
+// set. A large answer is gzip'd here for a client that accepts it.
 func writeBody(c *gin.Context, status int, contentType string, b []byte) {
 	h := c.Writer.Header()
 	if contentType != "" {
 		h.Set("Content-Type", contentType)
 	}
+	b = gzipLarge(c, b)
 	if v := h["Content-Length"]; len(v) != 1 || !lengthIs(v[0], len(b)) {
 		h.Set("Content-Length", strconv.Itoa(len(b)))
 	}

@@ -137,7 +137,7 @@ func (d *definitions) merged(later *definitions) *definitions {
 // request is visible to another, except through a session the client named.
 func (s *Server) requestTerms(c *gin.Context, p *opParams) (*terms, error) {
 	snap := s.cfg.Data.Snapshot()
-	own, err := s.parseTxResources(p.all("tx-resource"))
+	own, err := s.parseTxResources(append(p.all("tx-resource"), sessionValueSets(c, p)...))
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +155,28 @@ func (s *Server) withSession(c *gin.Context, own *definitions) (*definitions, er
 		return s.sessions().use(id, own)
 	}
 	return own, nil
+}
+
+// sessionValueSets are the inline value sets (valueSet) with a url of a
+// request that names a cache-id session: an open session keeps them like
+// its tx-resources. The HL7 validator sends a value set inline once per
+// session and then only its url and valueSetVersion (org.hl7.fhir.core
+// BaseWorkerContext.addServerValidationParameters, which notes it in
+// TerminologyClientContext.getCached).
+func sessionValueSets(c *gin.Context, p *opParams) []param {
+	if c.GetHeader(cacheIDHeader) == "" {
+		return nil
+	}
+	var out []param
+	for _, x := range p.all("valueSet") {
+		var vs struct {
+			ResourceType, URL string
+		}
+		if x.resource && json.Unmarshal(x.raw, &vs) == nil && vs.ResourceType == "ValueSet" && vs.URL != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // newTerms lays defs over the snapshot and applies the supplements named.

@@ -163,6 +163,9 @@ func (s *Server) codeSystemValidation(c *gin.Context, p *opParams, cs *codeSyste
 	if err != nil {
 		return nil, err
 	}
+	if url, version, err = splitCanonical("url", url, "version", version); err != nil {
+		return nil, err
+	}
 	if cs != nil {
 		if url != "" && !(url == cs.url || (cs.release != nil && terminology.IsHCPCSSystem(url))) {
 			return nil, badRequest("url", fmt.Sprintf("`url` %s contradicts CodeSystem/%s, whose url is %s.", url, cs.id, cs.url))
@@ -249,6 +252,9 @@ func (s *Server) valueSetValidation(c *gin.Context, p *opParams, instance *value
 	}
 	version, err := systemVersion(p)
 	if err != nil {
+		return nil, err
+	}
+	if system, version, err = splitCanonical("system", system, "systemVersion", version); err != nil {
 		return nil, err
 	}
 	in, err := readCodings(p, system, "system")

@@ -1,7 +1,9 @@
 package fhir
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hcpcs-server/hcpcs-server/terminology"
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
@@ -70,4 +72,23 @@ func includeVersions(c *valueset.Compose, codings []terminology.Coding) map[stri
 		all[system] = versions
 	}
 	return all
+}
+
+// splitCanonical reads a code system given as a canonical url|version where
+// a uri is taken (`url` of CodeSystem/$validate-code, `system` of $lookup
+// and ValueSet/$validate-code: HAPI and the IG tooling send them so). The
+// version part must agree with the version parameter (versionName) when
+// both are given.
+func splitCanonical(name, value, versionName, version string) (url, ver string, err error) {
+	url, ver, ok := strings.Cut(value, "|")
+	if !ok {
+		return value, version, nil
+	}
+	switch {
+	case url == "" || ver == "":
+		return "", "", badRequest(name, fmt.Sprintf("`%s` %s is not a canonical url|version.", name, value))
+	case version != "" && version != ver:
+		return "", "", badRequest(versionName, fmt.Sprintf("`%s` %s contradicts `%s` (%s).", versionName, version, name, value))
+	}
+	return url, ver, nil
 }

@@ -1,6 +1,8 @@
 package fhir
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -42,6 +44,15 @@ func (s *Server) valueSetOrOp(c *gin.Context) error {
 	body, err := valueSetBody(vs, summary, elements)
 	if err != nil {
 		return err
+	}
+	// The read is conditional with or without the response cache (which
+	// keeps this ETag): a weak one, the same for both encodings.
+	sum := sha256.Sum256(body)
+	etag := `W/"` + hex.EncodeToString(sum[:12]) + `"`
+	c.Header("ETag", etag)
+	if etagMatches(c.GetHeader("If-None-Match"), etag) {
+		c.Status(http.StatusNotModified)
+		return nil
 	}
 	s.writeJSON(c, http.StatusOK, body)
 	return nil

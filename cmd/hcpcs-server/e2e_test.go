@@ -78,3 +78,40 @@ func TestNodeClients(t *testing.T) {
 	require.NoError(t, err, "fhir-kit-client checks failed (see the log above)")
 	require.True(t, strings.Contains(string(out), "client: 5 passed, 0 failed"), "unexpected client summary")
 }
+
+// TestConformanceResourcesValidate: the CapabilityStatement, the
+// TerminologyCapabilities and every OperationDefinition the
+// CapabilityStatement points to on this server pass the `fhir` package's R4
+// validator (testdata/js/validate.js), and the definitions resolve.
+func TestConformanceResourcesValidate(t *testing.T) {
+	root := testenv.RepoRoot(t)
+	jsDir := filepath.Join(root, "testdata", "js")
+	node, err := exec.LookPath("node")
+	require.NoError(t, err, "node (>= 20) is needed for testdata/js; install it, then run `make test`")
+	_, err = os.Stat(filepath.Join(jsDir, "node_modules", "fhir", "package.json"))
+	require.NoError(t, err, "testdata/js/node_modules/fhir is missing: run `make test`, or `npm ci --prefix testdata/js` before `go test`")
+
+	base := startSuiteServer(t)
+	v := &callerClient{base: base, headers: map[string]string{"Accept": "application/fhir+json"}}
+	cs := v.do(t, "GET", "metadata", nil, nil).body
+	resources := []string{base + "/metadata", base + "/metadata?mode=terminology"}
+	for _, r := range asArray(cs["rest"]) {
+		defs := asArray(r.(map[string]any)["operation"])
+		for _, res := range asArray(r.(map[string]any)["resource"]) {
+			defs = append(defs, asArray(res.(map[string]any)["operation"])...)
+		}
+		for _, op := range defs {
+			if def := str(op, "definition"); strings.HasPrefix(def, base+"/") {
+				resources = append(resources, def)
+			}
+		}
+	}
+	require.Len(t, resources, 5, "the two statements and three OperationDefinitions of this server")
+
+	validate := exec.CommandContext(t.Context(), node, append([]string{filepath.Join(jsDir, "validate.js")}, resources...)...)
+	validate.Dir = jsDir
+	out, err := validate.CombinedOutput()
+	t.Logf("node validate.js:\n%s", out)
+	require.NoError(t, err, "the fhir package's R4 validator found errors (see the log above)")
+	require.Contains(t, string(out), fmt.Sprintf("validate: %d valid, 0 invalid", len(resources)))
+}
