@@ -347,8 +347,21 @@ func (r *Redis) failed(parent context.Context, op string, err error) {
 	if errors.As(err, &reply) && !isTimeout(err) {
 		return
 	}
+	r.reloadSlots()
 	if int(r.failures.Add(1)) >= r.cfg.FailureThreshold {
 		r.trip(err)
+	}
+}
+
+// reloadSlots has a Cluster client read the slot map again after a call
+// failed: go-redis does so by itself only on MOVED and READONLY replies and
+// every 60 s, so after a master died it kept sending that master's slots to
+// the dead node for up to a minute after a replica had taken them over
+// (TestFaultClusterFailover). go-redis runs one reload at a time, at most
+// one every 200 ms.
+func (r *Redis) reloadSlots() {
+	if c, ok := r.client.(*redis.ClusterClient); ok {
+		c.ReloadState(context.Background())
 	}
 }
 

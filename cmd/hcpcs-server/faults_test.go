@@ -38,12 +38,15 @@ type loadRun struct {
 	lat    map[string][]time.Duration
 }
 
+// loadCodes are the codes the load looks up, in turn.
+var loadCodes = []string{"E0114", "A0425", "J1100", "S9327", "L3000", "G0008", "K0001", "C9765"}
+
 // startLoad runs workers that each alternate a $lookup of a rotating code
 // and a gzip read of the 2025-10 CodeSystem until stopped.
 func startLoad(t *testing.T, base string, workers int) *loadRun {
 	l := &loadRun{t: t, base: base, stop: make(chan struct{}), lat: map[string][]time.Duration{}}
 	l.setPhase("before")
-	codes := []string{"E0114", "A0425", "J1100", "S9327", "L3000", "G0008", "K0001", "C9765"}
+	codes := loadCodes
 	client := &http.Client{Timeout: 30 * time.Second}
 	for w := range workers {
 		l.wg.Add(1)
