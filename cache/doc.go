@@ -111,6 +111,25 @@
 // the circuit again; before, a probe had the 50 ms of a call and a Redis
 // slower than about 25 ms stayed out for good.
 //
+// Timeouts alone are not proof that Redis is down: at cold start the first
+// reads of nine releases, rendering at once on two cores, starved the GETs
+// of CPU (53–85 ms for a 50 ms deadline) and opened the circuit for a
+// second on every start. After timeouts the circuit now opens quietly, and
+// PINGs with a call's deadline close it as soon as one answers, for up to
+// ProbeTimeout; only then, or after any other failure, is the outage
+// announced and probed every ProbeInterval (Redis.trip).
+//
+// # Sentinel and Cluster failover
+//
+// A Sentinel group's failover is followed by go-redis's FailoverClient,
+// which asks the Sentinels for the master on every dial. A Cluster client
+// learns that a replica took over a dead master's slots only when it
+// rereads the slot map, which go-redis does on MOVED replies and every
+// 60 s; so a failed call on a Cluster asks it to reread at once (at most
+// every 200 ms). Both are run, under load, against real processes by
+// TestFaultSentinelFailover and TestFaultClusterFailover in
+// cmd/hcpcs-server.
+//
 // # Keys
 //
 //	<prefix><fingerprint[:32]>:<op>:<hash>

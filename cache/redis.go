@@ -220,8 +220,8 @@ func (r *Redis) Set(ctx context.Context, key string, value []byte) error {
 	return nil
 }
 
-// Ping checks Redis now. A failed Ping is taken as proof that Redis is
-// down: it opens the circuit at once. With the circuit open it returns
+// Ping checks Redis now. A failed Ping opens the circuit at once (after a
+// timeout quietly at first: see trip). With the circuit open it returns
 // ErrUnavailable without calling Redis; the probe is already running.
 func (r *Redis) Ping(ctx context.Context) error {
 	if !r.allow("ping") {
@@ -347,8 +347,21 @@ func (r *Redis) failed(parent context.Context, op string, err error) {
 	if errors.As(err, &reply) && !isTimeout(err) {
 		return
 	}
+	r.reloadSlots()
 	if int(r.failures.Add(1)) >= r.cfg.FailureThreshold {
 		r.trip(err)
+	}
+}
+
+// reloadSlots has a Cluster client read the slot map again after a call
+// failed: go-redis does so by itself only on MOVED and READONLY replies and
+// every 60 s, so after a master died it kept sending that master's slots to
+// the dead node for up to a minute after a replica had taken them over
+// (TestFaultClusterFailover). go-redis runs one reload at a time, at most
+// one every 200 ms.
+func (r *Redis) reloadSlots() {
+	if c, ok := r.client.(*redis.ClusterClient); ok {
+		c.ReloadState(context.Background())
 	}
 }
 
@@ -357,23 +370,86 @@ func (r *Redis) setLastErr(err error) {
 	r.lastErr.Store(&s)
 }
 
-// trip opens the circuit and starts the probe, once.
+// trip opens the circuit, once, and starts what closes it again.
+//
+// A timeout is not proof that Redis is down: this process may not have run
+// in time. At cold start, the first reads of nine releases rendering at once
+// starved the calls of CPU and tripped the breaker for a second, every
+// start, although Redis answered in well under a millisecond. So when
+// timeouts trip it, the circuit opens quietly: calls skip Redis while, for
+// up to ProbeTimeout, PINGs with a call's own deadline ask whether Redis
+// answers in time; the first that does closes the circuit again. Only when
+// none does, or after any other failure (a refused connection), is the
+// outage announced (log, metric) and probed every ProbeInterval. A Redis
+// that answers but slower than a call may wait is announced too, a second
+// later.
 func (r *Redis) trip(cause error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed || !r.open.CompareAndSwap(false, true) {
 		return
 	}
+	timeout := isTimeout(cause)
+	if !timeout {
+		r.announce(cause)
+	}
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		if timeout {
+			if r.answersInTime() {
+				r.failures.Store(0)
+				r.open.Store(false)
+				r.log.Info("redis calls timed out, but it answers in time: not an outage, circuit closed again", "err", cause)
+				return
+			}
+			select {
+			case <-r.done:
+				return
+			default:
+			}
+			r.announce(cause)
+		}
+		r.probe()
+	}()
+}
+
+// announce reports an open circuit.
+func (r *Redis) announce(cause error) {
 	r.m.circuitOpen.Set(1)
 	r.log.Warn("redis unavailable: circuit open, serving without it and probing", "err", cause, "probe_every", r.cfg.ProbeInterval.String())
-	r.wg.Add(1)
-	go r.probe()
+}
+
+// answersInTime PINGs Redis, each time with a call's deadline, until one
+// answers or ProbeTimeout has passed.
+func (r *Redis) answersInTime() bool {
+	end := time.Now().Add(r.cfg.ProbeTimeout)
+	t := time.NewTicker(r.cfg.Timeout)
+	defer t.Stop()
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), r.cfg.Timeout)
+		start := time.Now()
+		err := r.client.Ping(ctx).Err()
+		cancel()
+		r.m.redisLatency.WithLabelValues("ping").Observe(time.Since(start).Seconds())
+		if err == nil {
+			return true
+		}
+		r.m.redisErrors.WithLabelValues("ping", errorKind(err)).Inc()
+		if !isTimeout(err) || time.Now().After(end) {
+			return false
+		}
+		select {
+		case <-r.done:
+			return false
+		case <-t.C:
+		}
+	}
 }
 
 // probe pings Redis every ProbeInterval until it answers, then closes the
 // circuit.
 func (r *Redis) probe() {
-	defer r.wg.Done()
 	t := time.NewTicker(r.cfg.ProbeInterval)
 	defer t.Stop()
 	for {

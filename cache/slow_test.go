@@ -68,3 +68,52 @@ func TestRedisSlowerThan(t *testing.T) {
 	}
 	require.Less(t, r.Latency(), 5*time.Millisecond, "the average follows a Redis that is fast again")
 }
+
+// TestRedisTimeoutsThatPass: calls that time out although Redis answers
+// in time right after (a process starved of CPU, as at cold start while
+// nine releases render) open the circuit only while a PING with a call's
+// deadline has not answered; it closes again at once, unannounced. Calls
+// that keep timing out are announced as an outage after ProbeTimeout.
+// Before, any three timeouts opened the circuit until the next probe, a
+// ProbeInterval later (here an hour).
+func TestRedisTimeoutsThatPass(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		after   time.Duration // the delay once the calls have timed out
+		outage  bool
+		circuit float64
+	}{
+		{"answers in time again", 0, false, 0},
+		{"still too slow", 80 * time.Millisecond, true, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := redistest.Start(t)
+			proxy := redistest.NewDelayProxy(t, rs.Addr)
+			r, m := newTestRedis(t, rs, func(c *Config) {
+				c.URL = "redis://" + proxy.Addr
+				c.Timeout = 50 * time.Millisecond
+				c.ProbeInterval = time.Hour
+				c.ProbeTimeout = 500 * time.Millisecond
+			})
+			ctx := context.Background()
+			require.NoError(t, r.Set(ctx, "k", []byte("v")))
+			proxy.SetDelay(80 * time.Millisecond)
+			for range DefaultFailureThreshold {
+				_, err := r.Get(ctx, "k")
+				require.Error(t, err)
+			}
+			require.False(t, r.State().Up, "open while it is not known whether Redis answers in time")
+			proxy.SetDelay(tc.after)
+			if tc.outage {
+				require.Eventually(t, func() bool { return value(t, m.circuitOpen) == 1 }, 20*time.Second, 5*time.Millisecond)
+				require.False(t, r.State().Up)
+				return
+			}
+			require.Eventually(t, func() bool { return r.State().Up }, 20*time.Second, 5*time.Millisecond)
+			require.Zero(t, value(t, m.circuitOpen), "no outage was announced")
+			v, err := r.Get(ctx, "k")
+			require.NoError(t, err)
+			require.Equal(t, []byte("v"), v)
+		})
+	}
+}

@@ -26,15 +26,20 @@ type Server struct {
 	// Addr is host:port; it stays the same across Stop and Start.
 	Addr string
 
-	tb    testing.TB
-	bin   string
-	port  int
-	args  func(port int) []string // extra arguments (cluster, sentinel)
-	ready func(*redis.Client) error
+	tb   testing.TB
+	bin  string
+	port int
+	args func(port int) []string // extra arguments (cluster, sentinel)
+	dir  string                  // its working directory
+	// busPort is a Cluster node's cluster bus port, set by args: the
+	// default, port+10000, may be taken or out of range.
+	busPort int
+	ready   func(*redis.Client) error
 
 	mu     sync.Mutex
 	cmd    *exec.Cmd
-	exited chan error // receives cmd.Wait's result
+	exited chan error    // receives cmd.Wait's result
+	client *redis.Client // Client's, made once
 }
 
 // Binary returns the redis-server to run, failing tb when there is none.
@@ -85,30 +90,16 @@ func StartCluster(tb testing.TB) *Server {
 }
 
 // StartSentinel runs a Sentinel watching master under the name name, and
-// waits until it knows the master's address.
+// waits until it knows the master's address. With one Sentinel (quorum 1)
+// there is no failover: StartSentinelGroup has one.
 func StartSentinel(tb testing.TB, master *Server, name string) *Server {
 	tb.Helper()
-	dir := tb.TempDir()
-	s := &Server{tb: tb, bin: Binary(tb)}
-	host, port, _ := net.SplitHostPort(master.Addr)
-	s.args = func(p int) []string {
-		conf := filepath.Join(dir, fmt.Sprintf("sentinel-%d.conf", p))
-		body := fmt.Sprintf("port %d\nbind 127.0.0.1\nsentinel monitor %s %s %s 1\n", p, name, host, port)
-		require.NoError(tb, os.WriteFile(conf, []byte(body), 0o600))
-		return []string{conf, "--sentinel"}
-	}
-	s.ready = func(c *redis.Client) error {
-		addr, err := c.Do(context.Background(), "SENTINEL", "get-master-addr-by-name", name).StringSlice()
-		if err != nil || len(addr) != 2 {
-			return fmt.Errorf("sentinel does not know %s yet: %v", name, err)
-		}
-		return nil
-	}
-	return start(tb, s)
+	return startSentinel(tb, master, name, 1, "")
 }
 
 func start(tb testing.TB, s *Server) *Server {
 	tb.Helper()
+	s.dir = tb.TempDir()
 	var err error
 	for range 5 { // another process may take the free port before us
 		s.port, err = freePort()
@@ -142,11 +133,17 @@ func (s *Server) Restart() {
 	require.NoError(s.tb, s.start(), "redistest: restarting redis-server on %s", s.Addr)
 }
 
-// Client returns a go-redis client of the server, closed when the test ends.
+// Client returns the go-redis client of the server, made on first use and
+// closed when the test ends; it reconnects across Stop and Restart.
 func (s *Server) Client() *redis.Client {
-	c := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1, DisableIdentity: true})
-	s.tb.Cleanup(func() { _ = c.Close() })
-	return c
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.client == nil {
+		c := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1, DisableIdentity: true})
+		s.tb.Cleanup(func() { _ = c.Close() })
+		s.client = c
+	}
+	return s.client
 }
 
 // URL is the redis:// URL of the server.
@@ -159,7 +156,8 @@ func (s *Server) start() error {
 		return fmt.Errorf("already running")
 	}
 	out := &bytes.Buffer{}
-	args := []string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+	// --dir: a replica writes the data it syncs to dump.rdb there.
+	args := []string{"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1", "--dir", s.dir,
 		"--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"}
 	if s.args != nil {
 		// A config file must come first; sentinel takes no persistence flags.

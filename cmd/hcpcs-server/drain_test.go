@@ -21,8 +21,15 @@ import (
 // startDrainServer serves 2025-10 with the given flags.
 func startDrainServer(t *testing.T, flags ...string) *testServer {
 	t.Helper()
+	return startReleaseServer(t, "2025-10_quarterly", flags...)
+}
+
+// startReleaseServer serves the one release of the test data folder
+// release (e.g. 2020-01_annual) with the given flags.
+func startReleaseServer(t *testing.T, release string, flags ...string) *testServer {
+	t.Helper()
 	dir := t.TempDir()
-	require.NoError(t, os.Symlink(testenv.Release(t, "2025-10_quarterly"), filepath.Join(dir, "2025-10_quarterly")))
+	require.NoError(t, os.Symlink(testenv.Release(t, release), filepath.Join(dir, release)))
 	return startTestServer(t, nil, append([]string{"--data", dir}, flags...)...)
 }
 

@@ -128,6 +128,10 @@ func readmeRunner(line string) string {
 		strings.HasPrefix(line, "curl -X POST ") && strings.HasSuffix(line, "/admin/reload"),
 		slices.ContainsFunc(readmeServeCases, func(c readmeServe) bool { return c.line == line }):
 		return "TestReadmeMakeRun"
+	case strings.HasPrefix(line, "hcpcs-server serve --redis 'redis-sentinel://"):
+		return "TestFaultSentinelFailover" // faults_topology_test.go runs it with its hosts replaced
+	case strings.HasPrefix(line, "hcpcs-server serve --redis 'redis-cluster://"):
+		return "TestFaultClusterFailover"
 	case strings.HasPrefix(line, "bin/hcpcs-server "):
 		return "TestReadmeHelp"
 	case strings.HasPrefix(line, "make "):
