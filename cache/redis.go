@@ -84,7 +84,10 @@ type Redis struct {
 
 	failures atomic.Int32
 	open     atomic.Bool
-	lastErr  atomic.Pointer[string]
+	// announced is whether the open circuit was reported as an outage
+	// (announce); an open circuit not announced is checking timeouts.
+	announced atomic.Bool
+	lastErr   atomic.Pointer[string]
 	// latency is a moving average of successful round trips (ns), and
 	// lastSample when a caller last went to Redis although it looked slow.
 	latency    movingavg.Duration
@@ -289,13 +292,17 @@ type State struct {
 	Addrs []string `json:"addrs"`
 	// Up is false while the circuit is open.
 	Up bool `json:"up"`
+	// Checking is true while the circuit is open on timeouts alone and
+	// PINGs ask whether Redis answers in time: no outage is announced (yet).
+	Checking bool `json:"checking,omitempty"`
 	// LastError is the last failure seen, if any.
 	LastError string `json:"lastError,omitempty"`
 }
 
 // State reports the breaker's view of Redis without calling it.
 func (r *Redis) State() State {
-	st := State{Mode: r.mode, Addrs: r.addrs, Up: !r.open.Load()}
+	open := r.open.Load()
+	st := State{Mode: r.mode, Addrs: r.addrs, Up: !open, Checking: open && !r.announced.Load()}
 	if e := r.lastErr.Load(); e != nil {
 		st.LastError = *e
 	}
@@ -416,6 +423,7 @@ func (r *Redis) trip(cause error) {
 
 // announce reports an open circuit.
 func (r *Redis) announce(cause error) {
+	r.announced.Store(true)
 	r.m.circuitOpen.Set(1)
 	r.log.Warn("redis unavailable: circuit open, serving without it and probing", "err", cause, "probe_every", r.cfg.ProbeInterval.String())
 }
@@ -474,6 +482,7 @@ func (r *Redis) probe() {
 		r.latency.Reset()
 		r.samples.Store(0)
 		r.failures.Store(0)
+		r.announced.Store(false)
 		r.open.Store(false)
 		r.m.circuitOpen.Set(0)
 		r.log.Info("redis is back: circuit closed")

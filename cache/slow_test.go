@@ -103,14 +103,17 @@ func TestRedisTimeoutsThatPass(t *testing.T) {
 				require.Error(t, err)
 			}
 			require.False(t, r.State().Up, "open while it is not known whether Redis answers in time")
+			require.True(t, r.State().Checking, "checking, not announced")
 			proxy.SetDelay(tc.after)
 			if tc.outage {
 				require.Eventually(t, func() bool { return value(t, m.circuitOpen) == 1 }, 20*time.Second, 5*time.Millisecond)
 				require.False(t, r.State().Up)
+				require.False(t, r.State().Checking, "an outage, announced")
 				return
 			}
 			require.Eventually(t, func() bool { return r.State().Up }, 20*time.Second, 5*time.Millisecond)
 			require.Zero(t, value(t, m.circuitOpen), "no outage was announced")
+			require.False(t, r.State().Checking)
 			v, err := r.Get(ctx, "k")
 			require.NoError(t, err)
 			require.Equal(t, []byte("v"), v)

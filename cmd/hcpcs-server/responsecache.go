@@ -76,9 +76,15 @@ func (rc *responseCache) ready(ctx context.Context, body gin.H) {
 	err := rc.redis.Ping(pingCtx)
 	cancel()
 	st := rc.redis.State()
-	body["redis"] = "up"
-	if err != nil || !st.Up {
+	switch {
+	case st.Checking:
+		// Calls timed out, perhaps only because this process was short of
+		// CPU; PINGs are checking. Not an outage until they say so.
+		body["redis"] = "checking"
+	case err != nil || !st.Up:
 		body["redis"] = "down"
+	default:
+		body["redis"] = "up"
 	}
 	body["redisDetail"] = st
 }
