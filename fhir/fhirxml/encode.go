@@ -332,6 +332,7 @@ func (e *encoder) primitive(name []byte, typ string, v jsonValue, hasValue bool,
 	e.buf = append(e.buf, '<')
 	e.buf = append(e.buf, name...)
 	var extensions jsonValue
+	hasID := false
 	if hasExt {
 		if ext.kind != jsonObject {
 			return e.errorf("_%s must be a JSON object", name)
@@ -345,8 +346,11 @@ func (e *encoder) primitive(name []byte, typ string, v jsonValue, hasValue bool,
 				if err := e.attr("id", m.val.text); err != nil {
 					return err
 				}
+				hasID = true
 			case "extension":
-				extensions = m.val
+				if m.val.kind != jsonArray || m.val.end > m.val.start {
+					extensions = m.val
+				}
 			default:
 				return e.errorf("unknown element %q in _%s", m.key, name)
 			}
@@ -375,6 +379,9 @@ func (e *encoder) primitive(name []byte, typ string, v jsonValue, hasValue bool,
 		if err := e.attr("value", v.text); err != nil {
 			return err
 		}
+	}
+	if !hasValue && !hasID && extensions.kind == jsonNull {
+		return e.errorf("neither a value nor an id or extension")
 	}
 	if extensions.kind == jsonNull {
 		e.buf = append(e.buf, "/>"...)

@@ -37,7 +37,6 @@ func goldens(t testing.TB) []string {
 	return files
 }
 
-
 // serverAnswer loads the 2025-10 release read in place from the shared CMS
 // data, once per test binary, and returns the JSON body the FHIR API
 // answers to GET target.
