@@ -17,6 +17,10 @@ const xmlDecl = `<?xml version="1.0" encoding="UTF-8"?>`
 // two formats differ most.
 var codecCases = []struct {
 	name, json, xml string
+	// fhirJSDropsNulls: FHIR.js 4.12 drops the nulls of a repeating
+	// primitive's value array, which then no longer lines up with _name
+	// as the spec's JSON requires.
+	fhirJSDropsNulls bool
 }{
 	{
 		name: "resource id is an element; JSON order is not XML order",
@@ -34,6 +38,7 @@ var codecCases = []struct {
 		xml: `<ValueSet xmlns="http://hl7.org/fhir"><status value="draft"/><compose><include>` +
 			`<valueSet value="http://x/a"/><valueSet><extension url="http://x/e"><valueString value="only an extension"/></extension></valueSet><valueSet id="v3" value="http://x/c"/>` +
 			`</include></compose></ValueSet>`,
+		fhirJSDropsNulls: true,
 	},
 	{
 		name: "narrative div as XHTML elements",
@@ -44,11 +49,11 @@ var codecCases = []struct {
 		name: "choice types, element id and Extension url attributes, decimal spelling",
 		json: `{"resourceType":"Parameters","parameter":[` +
 			`{"name":"coding","valueCoding":{"id":"c1","system":"http://x/s","code":"A"}},` +
-			`{"name":"d","valueDecimal":1.50},{"name":"e","valueDecimal":-2.0e-3},{"name":"i","valueInteger":-7},{"name":"b","valueBoolean":false},` +
+			`{"name":"d","valueDecimal":1.50},{"name":"e","valueDecimal":-0.0020},{"name":"i","valueInteger":-7},{"name":"b","valueBoolean":false},` +
 			`{"extension":[{"url":"http://x/e","valueUnsignedInt":0}],"name":"s","valueString":"tab\tline\nquote\" <&>"}]}`,
 		xml: `<Parameters xmlns="http://hl7.org/fhir">` +
 			`<parameter><name value="coding"/><valueCoding id="c1"><system value="http://x/s"/><code value="A"/></valueCoding></parameter>` +
-			`<parameter><name value="d"/><valueDecimal value="1.50"/></parameter><parameter><name value="e"/><valueDecimal value="-2.0e-3"/></parameter>` +
+			`<parameter><name value="d"/><valueDecimal value="1.50"/></parameter><parameter><name value="e"/><valueDecimal value="-0.0020"/></parameter>` +
 			`<parameter><name value="i"/><valueInteger value="-7"/></parameter><parameter><name value="b"/><valueBoolean value="false"/></parameter>` +
 			`<parameter><extension url="http://x/e"><valueUnsignedInt value="0"/></extension><name value="s"/><valueString value="tab&#x9;line&#xA;quote&quot; &lt;&amp;&gt;"/></parameter>` +
 			`</Parameters>`,
