@@ -133,7 +133,7 @@ func (e *encoder) resource(v jsonValue) error {
 	e.buf = append(e.buf, '<')
 	e.buf = append(e.buf, ti.name...)
 	e.buf = append(e.buf, ` xmlns="`+fhirNS+`">`...)
-	if err := e.children(ti, v, true); err != nil {
+	if _, err := e.children(ti, v, true); err != nil {
 		return err
 	}
 	e.buf = append(e.buf, "</"...)
@@ -192,13 +192,14 @@ func less(ti *typeInfo, a, b slot) bool {
 }
 
 // children writes the attributes of obj (when the start tag is still open,
-// isResource false) and then its child elements. On return a non-resource
-// start tag is closed by children: it writes "/>" or ">" + content.
-func (e *encoder) children(ti *typeInfo, obj jsonValue, isResource bool) error {
+// isResource false) and then its child elements. A non-resource start tag
+// is closed by children: with "/>" when there are no child elements (empty
+// true), else with ">" and the content.
+func (e *encoder) children(ti *typeInfo, obj jsonValue, isResource bool) (empty bool, err error) {
 	var stack [16]slot
 	slots, err := e.order(ti, obj, isResource, stack[:0])
 	if err != nil {
-		return err
+		return false, err
 	}
 	i := 0
 	if !isResource {
@@ -206,15 +207,15 @@ func (e *encoder) children(ti *typeInfo, obj jsonValue, isResource bool) error {
 			s := slots[i]
 			if s.val.kind != jsonString {
 				e.push(s.name)
-				return e.errorf("must be a string")
+				return false, e.errorf("must be a string")
 			}
 			if err := e.attr(string(s.name), s.val.text); err != nil {
-				return err
+				return false, err
 			}
 		}
 		if i == len(slots) {
 			e.buf = append(e.buf, "/>"...)
-			return nil
+			return true, nil
 		}
 		e.buf = append(e.buf, '>')
 	}
@@ -225,7 +226,7 @@ func (e *encoder) children(ti *typeInfo, obj jsonValue, isResource bool) error {
 		if el.choice && slices.ContainsFunc(slots[i:], func(o slot) bool {
 			return o.ref.index == s.ref.index && string(o.name) != string(s.name)
 		}) {
-			return e.errorf("more than one %s[x]", el.name)
+			return false, e.errorf("more than one %s[x]", el.name)
 		}
 		if _, prim := primitiveKinds[s.ref.typ]; prim {
 			var value, ext jsonValue
@@ -238,17 +239,17 @@ func (e *encoder) children(ti *typeInfo, obj jsonValue, isResource bool) error {
 				}
 			}
 			if err := e.primitives(el, s.name, s.ref.typ, value, hasValue, ext, hasExt); err != nil {
-				return err
+				return false, err
 			}
 		} else {
 			i++
 			if err := e.complexes(el, s.name, s.ref.typ, s.val); err != nil {
-				return err
+				return false, err
 			}
 		}
 		e.pop()
 	}
-	return nil
+	return false, nil
 }
 
 // complexes writes a complex element, or each item of a repeating one.
@@ -284,12 +285,12 @@ func (e *encoder) complex(name []byte, typ string, v jsonValue) error {
 		if ti == nil {
 			return e.errorf("no type %s", typ) // types_gen.go is incomplete
 		}
-		start := len(e.buf)
-		if err := e.children(ti, v, false); err != nil {
+		empty, err := e.children(ti, v, false)
+		if err != nil {
 			return err
 		}
-		if len(e.buf) == start+2 && e.buf[start] == '/' {
-			return nil // an empty element, written as <name/>
+		if empty {
+			return nil // no child elements: written as <name attributes/>
 		}
 	}
 	e.buf = append(e.buf, "</"...)
