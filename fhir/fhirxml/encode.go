@@ -1,0 +1,586 @@
+package fhirxml
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+)
+
+const (
+	fhirNS  = "http://hl7.org/fhir"
+	xhtmlNS = "http://www.w3.org/1999/xhtml"
+)
+
+// Error is a resource that cannot be converted: Path names the element in
+// FHIRPath-like form (Parameters.parameter[2].valueCoding), Text says why.
+type Error struct {
+	Path string
+	Text string
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return "fhirxml: " + e.Text
+	}
+	return "fhirxml: " + e.Path + ": " + e.Text
+}
+
+// AppendXML appends the FHIR XML of the FHIR JSON resource src to dst.
+// Elements follow StructureDefinition order whatever the JSON order;
+// numbers keep their JSON spelling. A member that is not an element of its
+// type, a value of the wrong JSON kind, or a resource type this package
+// does not know is an *Error naming its path; dst is then returned as it
+// was given.
+func AppendXML(dst, src []byte) ([]byte, error) {
+	e := encoderPool.Get().(*encoder)
+	defer encoderPool.Put(e)
+	root, err := parseJSON(src, &e.tree)
+	if err != nil {
+		return dst, &Error{Text: err.Error()}
+	}
+	e.buf, e.path = dst, e.path[:0]
+	n := len(dst)
+	e.buf = slices.Grow(e.buf, len(src)*3/2) // the XML runs to some 1.3 to 1.4 times the JSON
+	e.buf = append(e.buf, `<?xml version="1.0" encoding="UTF-8"?>`...)
+	err = e.resource(root)
+	out := e.buf
+	e.buf = nil
+	if err != nil {
+		return dst[:n], err
+	}
+	return out, nil
+}
+
+// Encode writes the FHIR XML of the FHIR JSON resource src to w, in one
+// Write: nothing is written when src cannot be converted.
+func Encode(w io.Writer, src []byte) error {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	out, err := AppendXML((*bp)[:0], src)
+	if err != nil {
+		return err
+	}
+	*bp = out
+	_, err = w.Write(out)
+	return err
+}
+
+var (
+	encoderPool = sync.Pool{New: func() any { return new(encoder) }}
+	bufPool     = sync.Pool{New: func() any { return new([]byte) }}
+)
+
+type encoder struct {
+	tree jsonTree
+	buf  []byte
+	path []pathStep // the elements down to the one being written, for errors
+}
+
+// pathStep is one element of a path: its name and, in an array, its index
+// (-1 otherwise). Kept as bytes so that the path costs nothing until an
+// error spells it.
+type pathStep struct {
+	name  []byte
+	index int
+}
+
+func (e *encoder) push(name []byte) { e.path = append(e.path, pathStep{name: name, index: -1}) }
+func (e *encoder) pop()             { e.path = e.path[:len(e.path)-1] }
+func (e *encoder) at(i int)         { e.path[len(e.path)-1].index = i }
+
+func (e *encoder) errorf(format string, args ...any) error {
+	var b strings.Builder
+	for i, s := range e.path {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.Write(s.name)
+		if s.index >= 0 {
+			fmt.Fprintf(&b, "[%d]", s.index)
+		}
+	}
+	return &Error{Path: b.String(), Text: fmt.Sprintf(format, args...)}
+}
+
+// resource writes a resource element, named by its resourceType, with the
+// FHIR namespace.
+func (e *encoder) resource(v jsonValue) error {
+	if v.kind != jsonObject {
+		return e.errorf("a resource must be a JSON object")
+	}
+	var rt []byte
+	for _, m := range e.tree.members(v) {
+		if string(m.key) == "resourceType" {
+			if m.val.kind != jsonString {
+				return e.errorf("resourceType must be a string")
+			}
+			rt = m.val.text
+		}
+	}
+	if rt == nil {
+		return e.errorf("a resource without resourceType")
+	}
+	ti := resourceInfo(string(rt))
+	if ti == nil {
+		return e.errorf("the resource type %q is not one this server reads or writes", rt)
+	}
+	e.push([]byte(ti.name))
+	e.buf = append(e.buf, '<')
+	e.buf = append(e.buf, ti.name...)
+	e.buf = append(e.buf, ` xmlns="`+fhirNS+`">`...)
+	if _, err := e.children(ti, v, true); err != nil {
+		return err
+	}
+	e.buf = append(e.buf, "</"...)
+	e.buf = append(e.buf, ti.name...)
+	e.buf = append(e.buf, '>')
+	e.pop()
+	return nil
+}
+
+// slot is one member of an object, placed by its element.
+type slot struct {
+	ref  fieldRef
+	name []byte
+	val  jsonValue
+}
+
+// order returns the members of obj sorted by element, a value before its
+// _name; members that are XML attributes come first.
+func (e *encoder) order(ti *typeInfo, obj jsonValue, isResource bool, into []slot) ([]slot, error) {
+	for _, m := range e.tree.members(obj) {
+		if isResource && string(m.key) == "resourceType" {
+			continue
+		}
+		ref, ok := ti.fields[string(m.key)]
+		if !ok {
+			return nil, e.errorf("unknown element %q", m.key)
+		}
+		s := slot{ref: ref, name: m.key, val: m.val}
+		if ref.under {
+			s.name = m.key[1:]
+		}
+		// Insertion sort: objects have few members, and most come in order.
+		i := len(into)
+		into = append(into, s)
+		for i > 0 && less(ti, s, into[i-1]) {
+			into[i] = into[i-1]
+			i--
+		}
+		into[i] = s
+	}
+	return into, nil
+}
+
+func less(ti *typeInfo, a, b slot) bool {
+	aa, ba := ti.elements[a.ref.index].attr, ti.elements[b.ref.index].attr
+	if aa != ba {
+		return aa
+	}
+	if a.ref.index != b.ref.index {
+		return a.ref.index < b.ref.index
+	}
+	if c := bytes.Compare(a.name, b.name); c != 0 {
+		return c < 0
+	}
+	return !a.ref.under && b.ref.under
+}
+
+// children writes the attributes of obj (when the start tag is still open,
+// isResource false) and then its child elements. A non-resource start tag
+// is closed by children: with "/>" when there are no child elements (empty
+// true), else with ">" and the content.
+func (e *encoder) children(ti *typeInfo, obj jsonValue, isResource bool) (empty bool, err error) {
+	var stack [16]slot
+	slots, err := e.order(ti, obj, isResource, stack[:0])
+	if err != nil {
+		return false, err
+	}
+	i := 0
+	if !isResource {
+		for ; i < len(slots) && ti.elements[slots[i].ref.index].attr; i++ {
+			s := slots[i]
+			if s.val.kind != jsonString {
+				e.push(s.name)
+				return false, e.errorf("must be a string")
+			}
+			if err := e.attr(string(s.name), s.val.text); err != nil {
+				return false, err
+			}
+		}
+		if i == len(slots) {
+			e.buf = append(e.buf, "/>"...)
+			return true, nil
+		}
+		e.buf = append(e.buf, '>')
+	}
+	for i < len(slots) {
+		s := slots[i]
+		el := ti.elements[s.ref.index]
+		e.push(s.name)
+		if el.choice && slices.ContainsFunc(slots[i:], func(o slot) bool {
+			return o.ref.index == s.ref.index && string(o.name) != string(s.name)
+		}) {
+			return false, e.errorf("more than one %s[x]", el.name)
+		}
+		if _, prim := primitiveKinds[s.ref.typ]; prim {
+			var value, ext jsonValue
+			hasValue, hasExt := false, false
+			for ; i < len(slots) && slots[i].ref.index == s.ref.index && string(slots[i].name) == string(s.name); i++ {
+				if slots[i].ref.under {
+					ext, hasExt = slots[i].val, true
+				} else {
+					value, hasValue = slots[i].val, true
+				}
+			}
+			if err := e.primitives(el, s.name, s.ref.typ, value, hasValue, ext, hasExt); err != nil {
+				return false, err
+			}
+		} else {
+			i++
+			if err := e.complexes(el, s.name, s.ref.typ, s.val); err != nil {
+				return false, err
+			}
+		}
+		e.pop()
+	}
+	return false, nil
+}
+
+// complexes writes a complex element, or each item of a repeating one.
+func (e *encoder) complexes(el elementDef, name []byte, typ string, v jsonValue) error {
+	if !el.many {
+		return e.complex(name, typ, v)
+	}
+	if v.kind != jsonArray {
+		return e.errorf("must be an array")
+	}
+	for i, item := range e.tree.members(v) {
+		e.at(i)
+		if err := e.complex(name, typ, item.val); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *encoder) complex(name []byte, typ string, v jsonValue) error {
+	if v.kind != jsonObject {
+		return e.errorf("must be a JSON object")
+	}
+	e.buf = append(e.buf, '<')
+	e.buf = append(e.buf, name...)
+	if typ == "Resource" {
+		e.buf = append(e.buf, '>')
+		if err := e.resource(v); err != nil {
+			return err
+		}
+	} else {
+		ti := typeIndex()[typ]
+		if ti == nil {
+			return e.errorf("no type %s", typ) // types_gen.go is incomplete
+		}
+		empty, err := e.children(ti, v, false)
+		if err != nil {
+			return err
+		}
+		if empty {
+			return nil // no child elements: written as <name attributes/>
+		}
+	}
+	e.buf = append(e.buf, "</"...)
+	e.buf = append(e.buf, name...)
+	e.buf = append(e.buf, '>')
+	return nil
+}
+
+// primitives writes a primitive element, or each item of a repeating one,
+// from its JSON value and its _name (id and extensions); in arrays either
+// may hold nulls where the other has the item.
+func (e *encoder) primitives(el elementDef, name []byte, typ string, value jsonValue, hasValue bool, ext jsonValue, hasExt bool) error {
+	if !el.many {
+		return e.primitive(name, typ, value, hasValue && value.kind != jsonNull, ext, hasExt && ext.kind != jsonNull)
+	}
+	var values, exts []jsonItem
+	if hasValue {
+		if value.kind != jsonArray {
+			return e.errorf("must be an array")
+		}
+		values = e.tree.members(value)
+	}
+	if hasExt {
+		if ext.kind != jsonArray {
+			return e.errorf("_%s must be an array", name)
+		}
+		exts = e.tree.members(ext)
+	}
+	if hasValue && hasExt && len(values) != len(exts) {
+		return e.errorf("%d values but %d items in _%s", len(values), len(exts), name)
+	}
+	n := max(len(values), len(exts))
+	for i := range n {
+		e.at(i)
+		var v, x jsonValue
+		if i < len(values) {
+			v = values[i].val
+		}
+		if i < len(exts) {
+			x = exts[i].val
+		}
+		if v.kind == jsonNull && x.kind == jsonNull {
+			return e.errorf("neither a value nor an extension")
+		}
+		if err := e.primitive(name, typ, v, v.kind != jsonNull, x, x.kind != jsonNull); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *encoder) primitive(name []byte, typ string, v jsonValue, hasValue bool, ext jsonValue, hasExt bool) error {
+	kind := primitiveKinds[typ]
+	if kind == kindXHTML {
+		if hasExt {
+			return e.errorf("a div takes no id or extensions")
+		}
+		if v.kind != jsonString {
+			return e.errorf("must be a string of XHTML")
+		}
+		return e.xhtml(v.text)
+	}
+	e.buf = append(e.buf, '<')
+	e.buf = append(e.buf, name...)
+	var extensions jsonValue
+	hasID := false
+	if hasExt {
+		if ext.kind != jsonObject {
+			return e.errorf("_%s must be a JSON object", name)
+		}
+		for _, m := range e.tree.members(ext) {
+			switch string(m.key) {
+			case "id":
+				if m.val.kind != jsonString {
+					return e.errorf("_%s.id must be a string", name)
+				}
+				if err := e.attr("id", m.val.text); err != nil {
+					return err
+				}
+				hasID = true
+			case "extension":
+				if m.val.kind != jsonArray || m.val.end > m.val.start {
+					extensions = m.val
+				}
+			default:
+				return e.errorf("unknown element %q in _%s", m.key, name)
+			}
+		}
+	}
+	if hasValue {
+		ok := false
+		switch kind {
+		case kindBoolean:
+			ok = v.kind == jsonTrue || v.kind == jsonFalse
+			if v.kind == jsonTrue {
+				v.text = []byte("true")
+			} else {
+				v.text = []byte("false")
+			}
+		case kindInteger:
+			ok = v.kind == jsonNumber && !bytes.ContainsAny(v.text, ".eE")
+		case kindDecimal:
+			ok = v.kind == jsonNumber
+		default:
+			ok = v.kind == jsonString
+		}
+		if !ok {
+			return e.errorf("a %s value must be a JSON %s", typ, jsonKindName(kind))
+		}
+		if err := e.attr("value", v.text); err != nil {
+			return err
+		}
+	}
+	if !hasValue && !hasID && extensions.kind == jsonNull {
+		return e.errorf("neither a value nor an id or extension")
+	}
+	if extensions.kind == jsonNull {
+		e.buf = append(e.buf, "/>"...)
+		return nil
+	}
+	e.buf = append(e.buf, '>')
+	e.push(extensionName)
+	if err := e.complexes(elementDef{many: true}, extensionName, "Extension", extensions); err != nil {
+		return err
+	}
+	e.pop()
+	e.buf = append(e.buf, "</"...)
+	e.buf = append(e.buf, name...)
+	e.buf = append(e.buf, '>')
+	return nil
+}
+
+func jsonKindName(k primitiveKind) string {
+	switch k {
+	case kindBoolean:
+		return "boolean"
+	case kindInteger:
+		return "integer number"
+	case kindDecimal:
+		return "number"
+	}
+	return "string"
+}
+
+// attr writes ` name="value"`, escaped so that an XML reader gives value
+// back exactly (tabs and line ends as character references).
+func (e *encoder) attr(name string, value []byte) error {
+	e.buf = append(e.buf, ' ')
+	e.buf = append(e.buf, name...)
+	e.buf = append(e.buf, `="`...)
+	var err error
+	if e.buf, err = appendEscaped(e.buf, value, true); err != nil {
+		return e.errorf("%v", err)
+	}
+	e.buf = append(e.buf, '"')
+	return nil
+}
+
+var extensionName = []byte("extension")
+
+var errControl = errors.New("a control character XML cannot hold")
+
+// appendEscaped appends s escaped for XML text or (inAttr) an attribute
+// value in double quotes.
+func appendEscaped(dst, s []byte, inAttr bool) ([]byte, error) {
+	last := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		var esc string
+		switch c {
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '"':
+			if !inAttr {
+				continue
+			}
+			esc = "&quot;"
+		case '\t', '\n':
+			if !inAttr {
+				continue
+			}
+			if c == '\t' {
+				esc = "&#x9;"
+			} else {
+				esc = "&#xA;"
+			}
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if c < 0x20 {
+				return dst, errControl
+			}
+			if c == 0xEF && i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF) {
+				return dst, errControl // U+FFFE, U+FFFF
+			}
+			continue
+		}
+		dst = append(dst, s[last:i]...)
+		dst = append(dst, esc...)
+		last = i + 1
+	}
+	return append(dst, s[last:]...), nil
+}
+
+// xhtml writes a narrative div from its JSON string: the markup is read as
+// XML and written again in the XHTML namespace, so that it is elements in
+// the XML, not escaped text.
+func (e *encoder) xhtml(markup []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(markup))
+	depth, roots := 0, 0
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return e.errorf("the XHTML is not well-formed: %v", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if depth == 0 {
+				if roots++; roots > 1 || t.Name.Local != "div" {
+					return e.errorf("the XHTML must be one div element")
+				}
+			}
+			if t.Name.Space != xhtmlNS {
+				return e.errorf("the element <%s> is not in the XHTML namespace", t.Name.Local)
+			}
+			if depth++; depth > maxDepth {
+				return e.errorf("the XHTML is nested deeper than %d", maxDepth)
+			}
+			e.buf = append(e.buf, '<')
+			e.buf = append(e.buf, t.Name.Local...)
+			if depth == 1 {
+				e.buf = append(e.buf, ` xmlns="`+xhtmlNS+`"`...)
+			}
+			for _, a := range t.Attr {
+				name, keep, err := xhtmlAttrName(a.Name)
+				if err != nil {
+					return e.errorf("%v", err)
+				}
+				if !keep {
+					continue
+				}
+				if err := e.attr(name, []byte(a.Value)); err != nil {
+					return err
+				}
+			}
+			e.buf = append(e.buf, '>')
+		case xml.EndElement:
+			depth--
+			e.buf = append(e.buf, "</"...)
+			e.buf = append(e.buf, t.Name.Local...)
+			e.buf = append(e.buf, '>')
+		case xml.CharData:
+			if depth == 0 {
+				if len(bytes.TrimSpace(t)) > 0 {
+					return e.errorf("text outside the div")
+				}
+				continue
+			}
+			if e.buf, err = appendEscaped(e.buf, t, false); err != nil {
+				return e.errorf("%v", err)
+			}
+		case xml.Comment:
+		case xml.ProcInst, xml.Directive:
+			return e.errorf("the XHTML holds a processing instruction or declaration")
+		}
+	}
+	if roots != 1 {
+		return e.errorf("the XHTML must be one div element")
+	}
+	return nil
+}
+
+// xhtmlAttrName is how an attribute of XHTML is written: namespace
+// declarations are dropped (keep false: the div declares XHTML), xml:lang
+// keeps its prefix; an attribute of another namespace is an error.
+func xhtmlAttrName(n xml.Name) (name string, keep bool, err error) {
+	switch {
+	case n.Space == "xmlns" || n.Space == "" && n.Local == "xmlns":
+		return "", false, nil
+	case n.Space == "":
+		return n.Local, true, nil
+	case n.Space == "http://www.w3.org/XML/1998/namespace":
+		return "xml:" + n.Local, true, nil
+	}
+	return "", false, fmt.Errorf("the XHTML attribute %s of the namespace %s", n.Local, n.Space)
+}
