@@ -486,7 +486,7 @@ func readData(name string, f format, data []byte) ([]*Concept, error) {
 	case formatFixedWidth:
 		return readFixedWidth(data, name)
 	case formatXLSX:
-		return ReadXLSX(bytes.NewReader(data), name)
+		return readXLSX(data, name, true)
 	case formatCSV:
 		return ReadCSV(bytes.NewReader(data), name)
 	}
