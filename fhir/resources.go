@@ -82,7 +82,7 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 	h.Set("Cache-Control", "public, max-age=3600")
 	h.Add("Vary", "Accept, Accept-Encoding")
 	if summary != "" || elements != nil {
-		body, err := subset(cs, full, summary, elements)
+		body, err := s.subset(cs, full, summary, elements)
 		if err != nil {
 			return err
 		}
@@ -105,7 +105,11 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 		writeBody(c, http.StatusOK, fhirJSON, full.gzip)
 		return nil
 	}
-	s.writeJSON(c, http.StatusOK, full.json)
+	body, err := s.rendered.identity.get(full)
+	if err != nil {
+		return err
+	}
+	s.writeJSON(c, http.StatusOK, body)
 	return nil
 }
 
@@ -165,10 +169,14 @@ var summaryElements = map[string]bool{
 
 // subset renders a CodeSystem reduced by _summary or _elements, tagged
 // SUBSETTED as R4 requires.
-func subset(cs *codeSystemResource, full *rendered, summary string, elements map[string]bool) ([]byte, error) {
+func (s *Server) subset(cs *codeSystemResource, full *rendered, summary string, elements map[string]bool) ([]byte, error) {
 	var src []byte
 	if elements["concept"] && summary == "" {
-		src = full.json
+		b, err := s.rendered.identity.get(full)
+		if err != nil {
+			return nil, err
+		}
+		src = b
 	} else {
 		b, err := json.Marshal(cs.headerResource())
 		if err != nil {
@@ -324,7 +332,7 @@ func (s *Server) searchEntry(cs *codeSystemResource, summary string, elements ma
 		elements = maps.Clone(elements)
 		delete(elements, "concept")
 	}
-	return subset(cs, nil, summary, elements)
+	return s.subset(cs, nil, summary, elements)
 }
 
 // Bundle types of our own: samply's Bundle.entry.resource is raw JSON too,

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,7 +280,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer rcache.close()
 
-	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), SoftwareReleaseDate: softwareReleaseDate(), Logger: log, MaxExpansion: cfg.maxExpansion,
+	settler := newMemorySettler(settleDelay, debug.FreeOSMemory)
+	defer settler.stop()
+	api := fhir.NewServer(fhir.Config{Rendered: settler.poke, Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), SoftwareReleaseDate: softwareReleaseDate(), Logger: log, MaxExpansion: cfg.maxExpansion,
 		MaxRequestBytes: cfg.maxRequestBytes, MaxTxResources: cfg.maxTxResources, MaxBatch: cfg.maxBatch,
 		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes), AccessLog: cfg.accessLog})
 	responses := api.NewResponseCache(rcache.config)
@@ -341,6 +344,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "fhir", "/fhir", "admin_reload", cfg.adminToken != "",
 		"access_log", cfg.accessLog.Mode.String(), "access_log_sample", cfg.accessLog.Sample)
+	settler.poke() // the garbage of the load
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
