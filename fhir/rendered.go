@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -83,11 +84,10 @@ func (c *identityCache) lookup(r *rendered) []byte {
 	if r.identity == nil {
 		return nil
 	}
-	for i, k := range c.kept {
-		if k == r {
-			c.kept = append(append(c.kept[:i:i], c.kept[i+1:]...), r)
-			break
-		}
+	if n := len(c.kept); c.kept[n-1] != r { // the usual case, the same release read again, moves nothing
+		i := slices.Index(c.kept, r)
+		copy(c.kept[i:], c.kept[i+1:])
+		c.kept[n-1] = r
 	}
 	return r.identity
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -72,4 +74,31 @@ func TestIdentityCacheNone(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, a, got)
 	require.Empty(t, ic.kept)
+}
+
+// BenchmarkReadIdentity reads the complete 2025-10 CodeSystem without gzip
+// through the handler: kept within the identity budget (the default), and
+// not kept (each read decompresses the gzip form).
+func BenchmarkReadIdentity(b *testing.B) {
+	store := benchStore(b)
+	req, err := http.NewRequest(http.MethodGet, "/fhir/CodeSystem/hcpcs-2025-10", nil)
+	require.NoError(b, err)
+	for _, c := range []struct {
+		name string
+		kept int
+	}{{"kept", 0}, {"not-kept", -1}} {
+		b.Run(c.name, func(b *testing.B) {
+			e := NewServer(Config{Data: store, Logger: slog.New(slog.DiscardHandler), KeptIdentityBytes: c.kept}).NewEngine()
+			w := &discardWriter{h: http.Header{}}
+			e.ServeHTTP(w, req) // render
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				w.code, w.n = 0, 0
+				e.ServeHTTP(w, req)
+			}
+			require.Equal(b, http.StatusOK, w.code)
+			require.Equal(b, 15642570, w.n)
+		})
+	}
 }
