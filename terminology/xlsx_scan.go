@@ -356,35 +356,6 @@ func isXMLChar(r rune) bool {
 	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }
 
-// skipElement skips the rest of an element whose start tag was just read.
-func (s *xmlScanner) skipElement(start token) error {
-	if start.selfClosing {
-		return nil
-	}
-	depth := 1
-	for depth > 0 {
-		t, err := s.next()
-		if err != nil {
-			return err
-		}
-		switch t.kind {
-		case tokEOF:
-			return errLeanDeclined
-		case tokStart:
-			if !t.selfClosing {
-				depth++
-			}
-		case tokEnd:
-			depth--
-		case tokText:
-			if _, err := decodeText(t.text); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // textElement reads the text content of an element whose start tag was
 // just read, up to its end tag; a child element is declined.
 func (s *xmlScanner) textElement(start token) (string, error) {
