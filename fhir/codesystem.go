@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -309,7 +310,13 @@ func (cs *codeSystemResource) headerResource() fm.CodeSystem {
 
 // full returns the complete resource, rendered once per snapshot.
 func (s *Server) full(snap *terminology.Snapshot, cs *codeSystemResource) (*rendered, error) {
-	return s.rendered.get(snap, cs.id, func() ([]byte, time.Time, error) {
+	// The identity cache keeps the newest releases first, then the
+	// supplements (a few KB each).
+	rank := len(snap.Releases()) + 1
+	if cs.release != nil {
+		rank = len(snap.Releases()) - 1 - slices.Index(snap.Releases(), cs.release)
+	}
+	return s.rendered.get(snap, cs.id, rank, func() ([]byte, time.Time, error) {
 		if cs.release != nil {
 			b, err := renderRelease(cs.release)
 			return b, cs.release.Effective, err

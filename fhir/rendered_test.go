@@ -22,30 +22,53 @@ func gunzipped(t *testing.T, b []byte) []byte {
 	return out
 }
 
-// TestIdentityCache: the identity form is served from the budget while it
-// fits, least recently read dropped first, and decompressed from the gzip
-// form otherwise — the same bytes either way.
+// TestIdentityCache: the identity form is kept by rank (the newest release
+// first) within the budget; what does not fit is decompressed for each
+// caller and never kept; the bytes are the same either way.
 func TestIdentityCache(t *testing.T) {
 	body := func(c byte, n int) []byte { return []byte(`{"x":"` + strings.Repeat(string(c), n) + `"}`) }
 	a, b, c := body('a', 90), body('b', 90), body('c', 90)
-	ra, rb, rc := newRendered(a, time.Time{}), newRendered(b, time.Time{}), newRendered(c, time.Time{})
+	// a is the latest release (rank 0), b the one before, c older still.
+	ra, rb, rc := newRendered(a, time.Time{}, 0), newRendered(b, time.Time{}, 1), newRendered(c, time.Time{}, 2)
 	require.Equal(t, a, gunzipped(t, ra.gzip))
 
 	steps := []struct {
 		name string
 		do   func(ic *identityCache)
-		kept []*rendered // least recently read first
+		kept []*rendered // by rank
 	}{
-		{"offered within the budget", func(ic *identityCache) { ic.put(ra, a); ic.put(rb, b) }, []*rendered{ra, rb}},
-		{"a read moves it last", func(ic *identityCache) { got, _ := ic.get(ra); require.Equal(t, a, got) }, []*rendered{rb, ra}},
-		{"a miss decompresses and evicts the oldest", func(ic *identityCache) { got, _ := ic.get(rc); require.Equal(t, c, got) }, []*rendered{ra, rc}},
-		{"too large for the budget: served, not kept", func(ic *identityCache) {
+		{"rendered: kept while they fit", func(ic *identityCache) { ic.put(rc, c); ic.put(rb, b) }, []*rendered{rb, rc}},
+		{"a lower rank drops the highest", func(ic *identityCache) { ic.put(ra, a) }, []*rendered{ra, rb}},
+		{"a rank beyond the budget is decompressed, not kept", func(ic *identityCache) {
+			got, kept, err := ic.get(rc)
+			require.NoError(t, err)
+			require.False(t, kept)
+			require.Nil(t, got)
+			got, err = ic.bytes(rc)
+			require.NoError(t, err)
+			require.Equal(t, c, got)
+		}, []*rendered{ra, rb}},
+		{"a kept one is served as kept", func(ic *identityCache) {
+			got, kept, err := ic.get(rb)
+			require.NoError(t, err)
+			require.True(t, kept)
+			require.Equal(t, b, got)
+		}, []*rendered{ra, rb}},
+		{"a new snapshot drops all", func(ic *identityCache) { ic.clear() }, nil},
+		{"a miss within the budget decompresses into the cache", func(ic *identityCache) {
+			got, kept, err := ic.get(rb)
+			require.NoError(t, err)
+			require.True(t, kept)
+			require.Equal(t, b, got)
+		}, []*rendered{rb}},
+		{"too large for the budget: not kept", func(ic *identityCache) {
 			big := body('d', 300)
-			got, err := ic.get(newRendered(big, time.Time{}))
+			rd := newRendered(big, time.Time{}, 0)
+			ic.put(rd, big)
+			got, err := ic.bytes(rd)
 			require.NoError(t, err)
 			require.Equal(t, big, got)
-		}, []*rendered{ra, rc}},
-		{"a new snapshot drops all", func(ic *identityCache) { ic.clear() }, nil},
+		}, []*rendered{rb}},
 	}
 	ic := &identityCache{budget: 2*len(a) + 10}
 	for _, s := range steps {
@@ -59,18 +82,16 @@ func TestIdentityCache(t *testing.T) {
 		require.LessOrEqual(t, ic.used, ic.budget, s.name)
 	}
 	require.Nil(t, ra.identity)
-	got, err := ic.get(rb)
-	require.NoError(t, err)
-	require.Equal(t, b, got)
+	require.Nil(t, rc.identity)
 }
 
 // TestIdentityCacheNone: a budget of 0 keeps nothing and still serves.
 func TestIdentityCacheNone(t *testing.T) {
 	a := []byte(`{"resourceType":"CodeSystem"}`)
 	ic := &identityCache{}
-	r := newRendered(a, time.Time{})
+	r := newRendered(a, time.Time{}, 0)
 	ic.put(r, a)
-	got, err := ic.get(r)
+	got, err := ic.bytes(r)
 	require.NoError(t, err)
 	require.Equal(t, a, got)
 	require.Empty(t, ic.kept)
@@ -78,7 +99,7 @@ func TestIdentityCacheNone(t *testing.T) {
 
 // BenchmarkReadIdentity reads the complete 2025-10 CodeSystem without gzip
 // through the handler: kept within the identity budget (the default), and
-// not kept (each read decompresses the gzip form).
+// not kept (each read decompresses the gzip form as it is sent).
 func BenchmarkReadIdentity(b *testing.B) {
 	store := benchStore(b)
 	req, err := http.NewRequest(http.MethodGet, "/fhir/CodeSystem/hcpcs-2025-10", nil)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"net/http"
@@ -105,11 +106,37 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 		writeBody(c, http.StatusOK, fhirJSON, full.gzip)
 		return nil
 	}
-	body, err := s.rendered.identity.get(full)
+	if c.Query("_pretty") == "true" {
+		body, err := s.rendered.identity.bytes(full)
+		if err != nil {
+			return err
+		}
+		s.writeJSON(c, http.StatusOK, body)
+		return nil
+	}
+	body, kept, err := s.rendered.identity.get(full)
 	if err != nil {
 		return err
 	}
-	s.writeJSON(c, http.StatusOK, body)
+	if kept {
+		writeBody(c, http.StatusOK, fhirJSON, body)
+		return nil
+	}
+	return writeInflated(c, full)
+}
+
+// writeInflated sends the identity form of a rendering the identity cache
+// does not keep, decompressing it as it goes.
+func writeInflated(c *gin.Context, full *rendered) error {
+	zr, err := full.inflate()
+	if err != nil {
+		return err
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", fhirJSON)
+	h.Set("Content-Length", strconv.Itoa(full.size))
+	c.Writer.WriteHeader(http.StatusOK)
+	_, _ = io.Copy(c.Writer, zr) // a client gone mid-body: nothing left to answer
 	return nil
 }
 
@@ -172,7 +199,7 @@ var summaryElements = map[string]bool{
 func (s *Server) subset(cs *codeSystemResource, full *rendered, summary string, elements map[string]bool) ([]byte, error) {
 	var src []byte
 	if elements["concept"] && summary == "" {
-		b, err := s.rendered.identity.get(full)
+		b, err := s.rendered.identity.bytes(full)
 		if err != nil {
 			return nil, err
 		}
