@@ -2,14 +2,11 @@ package fhir
 
 import (
 	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
@@ -182,56 +179,48 @@ func toPropertyJSON(pv terminology.PropertyValue) propertyJSON {
 	return p
 }
 
-// rendered is a resource serialised once and served many times.
-type rendered struct {
-	json, gzip   []byte
-	etag         string
-	lastModified time.Time
-}
-
-func newRendered(b []byte, lastModified time.Time) *rendered {
-	sum := sha256.Sum256(b)
-	var gz bytes.Buffer
-	w, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
-	_, _ = w.Write(b)
-	_ = w.Close()
-	return &rendered{json: b, gzip: gz.Bytes(), etag: `W/"` + hex.EncodeToString(sum[:12]) + `"`, lastModified: lastModified}
-}
-
-// spliceConcepts appends a concept array to a marshalled resource object.
-func spliceConcepts(header []byte, concepts any) ([]byte, error) {
-	cs, err := json.Marshal(concepts)
-	if err != nil {
-		return nil, err
-	}
+// spliceConcepts appends a concept array to a marshalled resource object:
+// the bytes json.Marshal gives for the whole, built one concept at a time,
+// so that no second copy of the array (or an encoder buffer of its size,
+// which encoding/json pools) outlives the rendering.
+func spliceConcepts(header []byte, n, sizeHint int, concept func(i int) conceptJSON) ([]byte, error) {
 	header = bytes.TrimRight(header, " \n")
-	out := make([]byte, 0, len(header)+len(cs)+12)
+	out := make([]byte, 0, len(header)+n*sizeHint)
 	out = append(out, header[:len(header)-1]...)
-	out = append(out, `,"concept":`...)
-	out = append(out, cs...)
-	out = append(out, '}')
+	out = append(out, `,"concept":[`...)
+	for i := range n {
+		b, err := json.Marshal(concept(i))
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, b...)
+	}
+	out = append(out, "]}"...)
 	return out, nil
 }
 
-func renderRelease(r *terminology.Release) (*rendered, error) {
+// conceptSizeHint is about the size of a rendered HCPCS concept (15.6 MB
+// for the 8,846 of 2025-10), so that the buffer rarely grows; sizeHint is
+// that of the concepts spliced.
+const conceptSizeHint = 1800
+
+func renderRelease(r *terminology.Release) ([]byte, error) {
 	header, err := json.Marshal(codeSystemHeader(r))
 	if err != nil {
 		return nil, err
 	}
-	concepts := make([]conceptJSON, len(r.Concepts))
-	for i, c := range r.Concepts {
+	return spliceConcepts(header, len(r.Concepts), conceptSizeHint, func(i int) conceptJSON {
+		c := r.Concepts[i]
 		pvs := r.Properties(c, time.Time{})
 		props := make([]propertyJSON, len(pvs))
 		for j, pv := range pvs {
 			props[j] = toPropertyJSON(pv)
 		}
-		concepts[i] = conceptJSON{Code: c.Code, Display: c.LongDescription, Designation: designations(c), Property: props}
-	}
-	b, err := spliceConcepts(header, concepts)
-	if err != nil {
-		return nil, err
-	}
-	return newRendered(b, r.Effective), nil
+		return conceptJSON{Code: c.Code, Display: c.LongDescription, Designation: designations(c), Property: props}
+	})
 }
 
 // supplementHeader is a supplementary code system without concepts.
@@ -269,83 +258,19 @@ func hasParents(t *terminology.CodeTable) bool {
 	return false
 }
 
-func renderSupplement(t *terminology.CodeTable, lastModified time.Time) (*rendered, error) {
+func renderSupplement(t *terminology.CodeTable) ([]byte, error) {
 	header, err := json.Marshal(supplementHeader(t))
 	if err != nil {
 		return nil, err
 	}
-	concepts := make([]conceptJSON, len(t.Entries))
-	for i, e := range t.Entries {
-		concepts[i] = conceptJSON{Code: e.Code, Display: e.Meaning}
+	return spliceConcepts(header, len(t.Entries), 64, func(i int) conceptJSON {
+		e := t.Entries[i]
+		c := conceptJSON{Code: e.Code, Display: e.Meaning}
 		if e.Parent != "" {
-			concepts[i].Property = []propertyJSON{{Code: "parent", ValueCode: ptr(e.Parent)}}
+			c.Property = []propertyJSON{{Code: "parent", ValueCode: ptr(e.Parent)}}
 		}
-	}
-	b, err := spliceConcepts(header, concepts)
-	if err != nil {
-		return nil, err
-	}
-	return newRendered(b, lastModified), nil
-}
-
-// renderedCache renders each resource of the current snapshot once, on
-// first use; a new snapshot starts a new cache.
-type renderedCache struct {
-	mu       sync.Mutex
-	snapshot *terminology.Snapshot
-	entries  map[string]*renderOnce
-	list     []codeSystemResource // codeSystems(snapshot), built once
-}
-
-type renderOnce struct {
-	once sync.Once
-	done atomic.Bool // rendered without error
-	r    *rendered
-	err  error
-}
-
-func (rc *renderedCache) get(s *terminology.Snapshot, id string, render func() (*rendered, error)) (*rendered, error) {
-	rc.mu.Lock()
-	rc.reset(s)
-	e, ok := rc.entries[id]
-	if !ok {
-		e = &renderOnce{}
-		rc.entries[id] = e
-	}
-	rc.mu.Unlock()
-	e.once.Do(func() {
-		e.r, e.err = render()
-		e.done.Store(e.err == nil)
+		return c
 	})
-	return e.r, e.err
-}
-
-// has reports whether id is rendered (without error) for snapshot s. It
-// never waits for a rendering in progress.
-func (rc *renderedCache) has(s *terminology.Snapshot, id string) bool {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	e, ok := rc.entries[id]
-	return ok && rc.snapshot == s && e.done.Load()
-}
-
-// reset starts over for a new snapshot; rc.mu must be held.
-func (rc *renderedCache) reset(s *terminology.Snapshot) {
-	if rc.snapshot != s {
-		rc.snapshot, rc.entries, rc.list = s, map[string]*renderOnce{}, nil
-	}
-}
-
-// codeSystems returns the CodeSystem resources of s, built once per
-// snapshot rather than on every read, search and instance operation.
-func (rc *renderedCache) codeSystems(s *terminology.Snapshot) []codeSystemResource {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.reset(s)
-	if rc.list == nil {
-		rc.list = codeSystems(s)
-	}
-	return rc.list
 }
 
 // codeSystemResource is one served CodeSystem: HCPCS of a release, or a supplement.
@@ -385,11 +310,19 @@ func (cs *codeSystemResource) headerResource() fm.CodeSystem {
 
 // full returns the complete resource, rendered once per snapshot.
 func (s *Server) full(snap *terminology.Snapshot, cs *codeSystemResource) (*rendered, error) {
-	return s.rendered.get(snap, cs.id, func() (*rendered, error) {
+	// The identity cache keeps the newest releases first, then the
+	// supplements (a few KB each).
+	rank := len(snap.Releases()) + 1
+	if cs.release != nil {
+		rank = len(snap.Releases()) - 1 - slices.Index(snap.Releases(), cs.release)
+	}
+	return s.rendered.get(snap, cs.id, rank, func() ([]byte, time.Time, error) {
 		if cs.release != nil {
-			return renderRelease(cs.release)
+			b, err := renderRelease(cs.release)
+			return b, cs.release.Effective, err
 		}
-		return renderSupplement(cs.table, snap.Latest().Effective)
+		b, err := renderSupplement(cs.table)
+		return b, snap.Latest().Effective, err
 	})
 }
 

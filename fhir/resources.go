@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net"
 	"net/http"
@@ -82,7 +83,7 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 	h.Set("Cache-Control", s.cacheControlFor(c, opRead))
 	h.Add("Vary", defaultVary)
 	if summary != "" || elements != nil {
-		body, err := subset(cs, full, summary, elements)
+		body, err := s.subset(cs, full, summary, elements)
 		if err != nil {
 			return err
 		}
@@ -105,7 +106,37 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 		writeBody(c, http.StatusOK, fhirJSON, full.gzip)
 		return nil
 	}
-	s.writeJSON(c, http.StatusOK, full.json)
+	if c.Query("_pretty") == "true" {
+		body, err := s.rendered.identity.bytes(full)
+		if err != nil {
+			return err
+		}
+		s.writeJSON(c, http.StatusOK, body)
+		return nil
+	}
+	body, kept, err := s.rendered.identity.get(full)
+	if err != nil {
+		return err
+	}
+	if kept {
+		writeBody(c, http.StatusOK, fhirJSON, body)
+		return nil
+	}
+	return writeInflated(c, full)
+}
+
+// writeInflated sends the identity form of a rendering the identity cache
+// does not keep, decompressing it as it goes.
+func writeInflated(c *gin.Context, full *rendered) error {
+	zr, err := full.inflate()
+	if err != nil {
+		return err
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", fhirJSON)
+	h.Set("Content-Length", strconv.Itoa(full.size))
+	c.Writer.WriteHeader(http.StatusOK)
+	_, _ = io.Copy(c.Writer, zr) // a client gone mid-body: nothing left to answer
 	return nil
 }
 
@@ -165,10 +196,14 @@ var summaryElements = map[string]bool{
 
 // subset renders a CodeSystem reduced by _summary or _elements, tagged
 // SUBSETTED as R4 requires.
-func subset(cs *codeSystemResource, full *rendered, summary string, elements map[string]bool) ([]byte, error) {
+func (s *Server) subset(cs *codeSystemResource, full *rendered, summary string, elements map[string]bool) ([]byte, error) {
 	var src []byte
 	if elements["concept"] && summary == "" {
-		src = full.json
+		b, err := s.rendered.identity.bytes(full)
+		if err != nil {
+			return nil, err
+		}
+		src = b
 	} else {
 		b, err := json.Marshal(cs.headerResource())
 		if err != nil {
@@ -329,7 +364,7 @@ func (s *Server) searchEntry(cs *codeSystemResource, summary string, elements ma
 		elements = maps.Clone(elements)
 		delete(elements, "concept")
 	}
-	return subset(cs, nil, summary, elements)
+	return s.subset(cs, nil, summary, elements)
 }
 
 // Bundle types of our own: samply's Bundle.entry.resource is raw JSON too,

@@ -64,6 +64,14 @@ type Config struct {
 	// AccessLog says which requests NewEngine logs (accesslog.go); the
 	// zero value logs none.
 	AccessLog AccessLog
+	// KeptIdentityBytes bounds the uncompressed CodeSystem renderings kept
+	// for full reads without gzip (rendered.go); 0 means
+	// DefaultKeptIdentityBytes, negative keeps none.
+	KeptIdentityBytes int
+	// Rendered, when set, is called after each CodeSystem is rendered: a
+	// rendering leaves tens of MB of garbage behind, which serve returns
+	// to the system once the renderings settle.
+	Rendered func()
 }
 
 // Server is the FHIR terminology API.
@@ -88,7 +96,15 @@ func NewServer(cfg Config) *Server {
 	if cfg.SoftwareVersion == "" {
 		cfg.SoftwareVersion = "dev"
 	}
-	return &Server{cfg: cfg, log: cfg.Logger}
+	s := &Server{cfg: cfg, log: cfg.Logger}
+	s.rendered.afterRender = cfg.Rendered
+	switch {
+	case cfg.KeptIdentityBytes == 0:
+		s.rendered.identity.budget = DefaultKeptIdentityBytes
+	case cfg.KeptIdentityBytes > 0:
+		s.rendered.identity.budget = cfg.KeptIdentityBytes
+	}
+	return s
 }
 
 func (s *Server) maxRequestBytes() int64 {

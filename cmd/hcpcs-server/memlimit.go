@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 )
 
 // cgroupMemoryMax is where cgroup v2 says how much memory the container may
@@ -49,4 +51,46 @@ func readCgroupLimit(path string) (int64, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// memorySettler gives the memory freed by a burst of large, short-lived
+// allocations (the load at start, a CodeSystem rendering: 15 MB and more
+// each) back to the system once the burst has been quiet for a while.
+// Otherwise the collector keeps the heap that the burst grew, and the
+// resident set of an idle replica stays at the burst's peak (276 MiB
+// after rendering the nine releases, against 177 MiB once returned).
+type memorySettler struct {
+	mu    sync.Mutex
+	delay time.Duration
+	free  func()
+	timer *time.Timer
+}
+
+// settleDelay is how long a burst must be quiet before its memory is
+// returned: renderings of one client's downloads come within it, so that
+// they cost one collection, not one each.
+const settleDelay = time.Second
+
+func newMemorySettler(delay time.Duration, free func()) *memorySettler {
+	return &memorySettler{delay: delay, free: free}
+}
+
+// poke notes a burst: free runs once, delay after the last poke.
+func (m *memorySettler) poke() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.timer == nil {
+		m.timer = time.AfterFunc(m.delay, m.free)
+		return
+	}
+	m.timer.Reset(m.delay)
+}
+
+// stop cancels a pending free.
+func (m *memorySettler) stop() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.timer != nil {
+		m.timer.Stop()
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -46,4 +47,23 @@ func TestSetMemoryLimit(t *testing.T) {
 			require.Equal(t, tc.want, debug.SetMemoryLimit(-1))
 		}
 	}
+}
+
+// TestMemorySettler: pokes lead to a free after the delay, a later poke to
+// another; stop cancels a pending free.
+func TestMemorySettler(t *testing.T) {
+	freed := make(chan struct{}, 10)
+	m := newMemorySettler(time.Millisecond, func() { freed <- struct{}{} })
+	for range 3 {
+		m.poke()
+	}
+	<-freed
+	m.poke()
+	<-freed
+	m.stop()
+
+	never := newMemorySettler(time.Hour, func() { t.Error("freed after stop") })
+	never.poke()
+	never.stop()
+	require.False(t, never.timer.Stop(), "the pending free was not cancelled")
 }

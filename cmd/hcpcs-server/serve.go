@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -293,7 +294,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer rcache.close()
 
-	api := fhir.NewServer(fhir.Config{Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), SoftwareReleaseDate: softwareReleaseDate(), Logger: log, MaxExpansion: cfg.maxExpansion,
+	settler := newMemorySettler(settleDelay, debug.FreeOSMemory)
+	defer settler.stop()
+	api := fhir.NewServer(fhir.Config{Rendered: settler.poke, Data: store, BaseURL: cfg.baseURL, SoftwareVersion: softwareVersion(), SoftwareReleaseDate: softwareReleaseDate(), Logger: log, MaxExpansion: cfg.maxExpansion,
 		MaxRequestBytes: cfg.maxRequestBytes, MaxTxResources: cfg.maxTxResources, MaxBatch: cfg.maxBatch,
 		MaxSessions: cfg.maxSessions, SessionIdle: cfg.sessionIdle, MaxSessionBytes: int(cfg.maxSessionBytes), AccessLog: cfg.accessLog,
 		HTTPCaching: cfg.httpCaching})
@@ -357,6 +360,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	// The pid is the process to send SIGHUP (reload) and SIGTERM (drain) to.
 	log.Info("serving", "addr", ln.Addr().String(), "pid", os.Getpid(), "version", softwareVersion(), "fhir", "/fhir", "admin_reload", cfg.adminToken != "",
 		"access_log", cfg.accessLog.Mode.String(), "access_log_sample", cfg.accessLog.Sample)
+	settler.poke() // the garbage of the load
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
