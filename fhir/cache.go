@@ -463,7 +463,12 @@ func (rc *ResponseCache) isPublished(key string) bool {
 
 // fullRead reports whether a read asks for the whole resource as the
 // handler keeps it rendered, rather than a subset or a pretty-printed copy.
+// Only JSON is kept rendered: an XML read is converted from it, and kept
+// in the cache's tiers like any other answer.
 func fullRead(c *gin.Context) bool {
+	if formatOf(c) != formatJSON {
+		return false
+	}
 	q := c.Request.URL.Query()
 	return q.Get("_summary") == "" && !q.Has("_elements") && q.Get("_pretty") != "true"
 }

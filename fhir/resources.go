@@ -86,11 +86,12 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 		if err != nil {
 			return err
 		}
-		s.writeJSON(c, http.StatusOK, body)
+		s.writeResource(c, http.StatusOK, body)
 		return nil
 	}
-	h.Set("ETag", full.etag)
-	if etagMatches(c.GetHeader("If-None-Match"), full.etag) {
+	etag := formatETag(c, full.etag)
+	h.Set("ETag", etag)
+	if etagMatches(c.GetHeader("If-None-Match"), etag) {
 		c.Status(http.StatusNotModified)
 		return nil
 	}
@@ -100,12 +101,14 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 			return nil
 		}
 	}
-	if acceptsGzip(c.GetHeader("Accept-Encoding")) && c.Query("_pretty") != "true" {
+	// XML is converted from the kept JSON on each read (the response
+	// cache keeps the converted answer), and gzip'd by writeBody.
+	if formatOf(c) == formatJSON && acceptsGzip(c.GetHeader("Accept-Encoding")) && c.Query("_pretty") != "true" {
 		h.Set("Content-Encoding", "gzip")
 		writeBody(c, http.StatusOK, fhirJSON, full.gzip)
 		return nil
 	}
-	s.writeJSON(c, http.StatusOK, full.json)
+	s.writeResource(c, http.StatusOK, full.json)
 	return nil
 }
 
