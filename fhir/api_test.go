@@ -82,7 +82,7 @@ func postCase(name, path, body string, status int) goldenCase {
 func (c goldenCase) with(headers map[string]string) goldenCase { c.headers = headers; return c }
 func (c goldenCase) elided() goldenCase                        { c.elideConcepts = true; return c }
 func (c goldenCase) expectedByHand(why string) goldenCase      { c.byHand = why; return c }
-func (c goldenCase) inXML() goldenCase                          { c.xmlOut = true; return c }
+func (c goldenCase) inXML() goldenCase                         { c.xmlOut = true; return c }
 
 var (
 	csLookup   = "/CodeSystem/$lookup"
