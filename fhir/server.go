@@ -136,7 +136,8 @@ func (s *Server) Register(e *gin.Engine) {
 
 // NewEngine returns a gin engine with the operational middleware and the
 // FHIR API mounted: request ids, the access log, CORS, panic recovery into
-// an OperationOutcome, the checks of the query string (checkQuery) and of
+// an OperationOutcome, content negotiation (negotiate: every later answer,
+// errors included, is in its format), the checks of the query string (checkQuery) and of
 // the body's size (limitBody), and OperationOutcomes for unknown routes
 // and methods. Extra middleware (metrics, caching) runs after those,
 // before the handlers. The access log runs outside the recovery, so that a
