@@ -180,7 +180,7 @@ func acceptedFormat(accept string) (format, error) {
 		mt = strings.TrimSpace(mt)
 		version, q := mediaParams(params)
 		f, known := formatNamed(mt)
-		if known && mt != "json" && mt != "xml" {
+		if known && strings.Contains(mt, "/") { // json and xml are _format words, not media types
 			if f == formatXML {
 				xmlAsked = true
 			}

@@ -1,0 +1,56 @@
+package fhir
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology"
+)
+
+// BenchmarkFormats measures answers in JSON next to XML through the
+// handler, without the response cache: a $lookup, and the full 2025-10
+// CodeSystem (JSON from the kept rendering; XML converted from it on each
+// request), identity and gzip'd. The figures are in the report of the
+// wiring step (issue 11).
+func BenchmarkFormats(b *testing.B) {
+	store := benchStore(b)
+	lookup := "/fhir/CodeSystem/$lookup?system=" + url.QueryEscape(terminology.SystemURL) + "&code=E0114"
+	for _, o := range []struct{ name, target, acceptEncoding string }{
+		{"lookup", lookup, ""},
+		{"read-identity", "/fhir/CodeSystem/hcpcs-2025-10", ""},
+		{"read-gzip", "/fhir/CodeSystem/hcpcs-2025-10", "gzip"},
+	} {
+		for _, accept := range []string{"application/fhir+json", "application/fhir+xml"} {
+			name := o.name + "/json"
+			if accept == "application/fhir+xml" {
+				name = o.name + "/xml"
+			}
+			b.Run(name, func(b *testing.B) {
+				req, err := http.NewRequest(http.MethodGet, o.target, nil)
+				require.NoError(b, err)
+				req.Header.Set("Accept", accept)
+				if o.acceptEncoding != "" {
+					req.Header.Set("Accept-Encoding", o.acceptEncoding)
+				}
+				e := NewServer(Config{Data: store, Logger: slog.New(slog.DiscardHandler)}).NewEngine()
+				w := &discardWriter{h: http.Header{}}
+				serve := func() {
+					clear(w.h)
+					w.code, w.n = 0, 0
+					e.ServeHTTP(w, req)
+				}
+				serve() // warm: render the release once
+				b.ReportAllocs()
+				for b.Loop() {
+					serve()
+				}
+				require.Equal(b, 200, w.code)
+				b.ReportMetric(float64(w.n), "bytes/answer")
+			})
+		}
+	}
+}
