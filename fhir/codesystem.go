@@ -187,6 +187,7 @@ type rendered struct {
 	json, gzip   []byte
 	etag         string
 	lastModified time.Time
+	xmlForm      keptXML // made on the first XML read (rendered_xml.go)
 }
 
 func newRendered(b []byte, lastModified time.Time) *rendered {
@@ -320,13 +321,13 @@ func (rc *renderedCache) get(s *terminology.Snapshot, id string, render func() (
 	return e.r, e.err
 }
 
-// has reports whether id is rendered (without error) for snapshot s. It
-// never waits for a rendering in progress.
-func (rc *renderedCache) has(s *terminology.Snapshot, id string) bool {
+// has reports whether id is rendered (without error) in format f for
+// snapshot s. It never waits for a rendering in progress.
+func (rc *renderedCache) has(s *terminology.Snapshot, id string, f format) bool {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	e, ok := rc.entries[id]
-	return ok && rc.snapshot == s && e.done.Load()
+	return ok && rc.snapshot == s && e.done.Load() && (f == formatJSON || e.r.xmlForm.done.Load())
 }
 
 // reset starts over for a new snapshot; rc.mu must be held.

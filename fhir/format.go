@@ -244,6 +244,11 @@ func formatETag(c *gin.Context, jsonETag string) string {
 	if formatOf(c) != formatXML {
 		return jsonETag
 	}
+	return xmlETag(jsonETag)
+}
+
+// xmlETag is the ETag of the XML representation whose JSON has jsonETag.
+func xmlETag(jsonETag string) string {
 	if strings.HasSuffix(jsonETag, `"`) {
 		return jsonETag[:len(jsonETag)-1] + `-xml"`
 	}

@@ -89,7 +89,14 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 		s.writeResource(c, http.StatusOK, body)
 		return nil
 	}
-	etag := formatETag(c, full.etag)
+	body, gz, etag, contentType := full.json, full.gzip, full.etag, fhirJSON
+	if formatOf(c) == formatXML {
+		x, err := full.asXML()
+		if err != nil {
+			return err
+		}
+		body, gz, etag, contentType = x.xml, x.gzip, x.etag, fhirXML
+	}
 	h.Set("ETag", etag)
 	if etagMatches(c.GetHeader("If-None-Match"), etag) {
 		c.Status(http.StatusNotModified)
@@ -101,14 +108,19 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 			return nil
 		}
 	}
-	// XML is converted from the kept JSON on each read (the response
-	// cache keeps the converted answer), and gzip'd by writeBody.
-	if formatOf(c) == formatJSON && acceptsGzip(c.GetHeader("Accept-Encoding")) && c.Query("_pretty") != "true" {
+	// The kept bytes, already in their format (XML is never indented, so
+	// _pretty changes nothing there).
+	xml := contentType == fhirXML
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) && (xml || c.Query("_pretty") != "true") {
 		h.Set("Content-Encoding", "gzip")
-		writeBody(c, http.StatusOK, fhirJSON, full.gzip)
+		writeBody(c, http.StatusOK, contentType, gz)
 		return nil
 	}
-	s.writeResource(c, http.StatusOK, full.json)
+	if xml {
+		writeBody(c, http.StatusOK, contentType, body)
+		return nil
+	}
+	s.writeResource(c, http.StatusOK, body)
 	return nil
 }
 

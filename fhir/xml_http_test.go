@@ -2,6 +2,8 @@ package fhir_test
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -261,4 +263,42 @@ func TestXMLBadInput(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestXMLFullRead: the full CodeSystem in XML is kept beside the JSON: its
+// own ETag (the JSON one's, suffixed -xml) answers its conditionals and not
+// the JSON's, gzip'd and identity bodies are the same XML, and _pretty
+// changes nothing in XML.
+func TestXMLFullRead(t *testing.T) {
+	const read = "/fhir/CodeSystem/hcpcs-2025-10"
+	xml := map[string]string{"Accept": "application/fhir+xml"}
+	jsonRead := doRequest(t, http.MethodGet, read, "", nil)
+	xmlRead := doRequest(t, http.MethodGet, read, "", xml)
+	require.Equal(t, http.StatusOK, xmlRead.Code)
+	require.Equal(t, fhirXMLContentType, xmlRead.Header().Get("Content-Type"))
+	jsonETag, xmlETag := jsonRead.Header().Get("ETag"), xmlRead.Header().Get("ETag")
+	require.Equal(t, strings.TrimSuffix(jsonETag, `"`)+`-xml"`, xmlETag)
+	require.Equal(t, meaning(t, jsonRead.Body.Bytes()), meaning(t, xmlToJSON(t, xmlRead.Body.Bytes())))
+
+	for _, c := range []struct {
+		name    string
+		headers map[string]string
+		status  int
+	}{
+		{"XML validator, XML asked", map[string]string{"Accept": "application/fhir+xml", "If-None-Match": xmlETag}, http.StatusNotModified},
+		{"JSON validator, XML asked", map[string]string{"Accept": "application/fhir+xml", "If-None-Match": jsonETag}, http.StatusOK},
+		{"XML validator, JSON asked", map[string]string{"If-None-Match": xmlETag}, http.StatusOK},
+	} {
+		require.Equal(t, c.status, doRequest(t, http.MethodGet, read, "", c.headers).Code, c.name)
+	}
+
+	gz := doRequest(t, http.MethodGet, read, "", map[string]string{"Accept": "application/fhir+xml", "Accept-Encoding": "gzip"})
+	require.Equal(t, "gzip", gz.Header().Get("Content-Encoding"))
+	require.Equal(t, fhirXMLContentType, gz.Header().Get("Content-Type"))
+	zr, err := gzip.NewReader(gz.Body)
+	require.NoError(t, err)
+	unzipped, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	require.Equal(t, xmlRead.Body.String(), string(unzipped))
+	require.Equal(t, xmlRead.Body.String(), doRequest(t, http.MethodGet, read+"?_pretty=true", "", xml).Body.String())
 }
