@@ -232,6 +232,7 @@ func TestXMLBadInput(t *testing.T) {
 		{"not Parameters", `<OperationOutcome xmlns="http://hl7.org/fhir"/>`, nil, 400, "must be a Parameters resource"},
 		{"oversized", oversized, small, 413, "at most 512 bytes"},
 		{"oversized, length not declared", oversized, small, 413, "exceeds 512 bytes"},
+		{"Content-Type text/plain", p + `</Parameters>`, nil, 415, "is not supported"},
 	}
 	for _, c := range cases {
 		for _, accept := range []string{"application/fhir+xml", "application/fhir+json"} {
@@ -242,6 +243,9 @@ func TestXMLBadInput(t *testing.T) {
 				}
 				req := httptest.NewRequest(http.MethodPost, "/fhir/CodeSystem/$lookup", strings.NewReader(c.body))
 				req.Header.Set("Content-Type", "application/fhir+xml")
+				if c.status == http.StatusUnsupportedMediaType {
+					req.Header.Set("Content-Type", "text/plain")
+				}
 				req.Header.Set("Accept", accept)
 				if strings.Contains(c.name, "not declared") {
 					req.ContentLength = -1 // read until the limit cuts it
