@@ -137,10 +137,10 @@ func (s *Server) Register(e *gin.Engine) {
 // NewEngine returns a gin engine with the operational middleware and the
 // FHIR API mounted: request ids, the access log, CORS, panic recovery into
 // an OperationOutcome, content negotiation (negotiate: every later answer,
-// errors included, is in its format), the checks of the query string (checkQuery) and of
-// the body's size (limitBody), and OperationOutcomes for unknown routes
-// and methods. Extra middleware (metrics, caching) runs after those,
-// before the handlers. The access log runs outside the recovery, so that a
+// errors included, is in its format), the checks of the query string
+// (checkQuery) and of the body's size (limitBody), and OperationOutcomes
+// for unknown routes and methods. Extra middleware (metrics, caching) runs
+// after those, before the handlers. The access log runs outside the recovery, so that a
 // request that panicked is logged with the 500 it was answered.
 func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
