@@ -21,7 +21,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-const fhirJSONContentType = "application/fhir+json; charset=utf-8"
+const (
+	fhirJSONContentType = "application/fhir+json; charset=utf-8"
+	fhirXMLContentType  = "application/fhir+xml; charset=utf-8"
+)
 
 // Systems and value sets used by the cases.
 const (
@@ -63,6 +66,9 @@ type goldenCase struct {
 	// written by hand rather than the server's current output (a known API
 	// bug): -update leaves such files alone.
 	byHand string
+	// xmlOut: the answer is FHIR XML, compared (converted back to JSON)
+	// with the same golden file as JSON answers.
+	xmlOut bool
 }
 
 func getCase(name, path string, status int) goldenCase {
@@ -76,6 +82,7 @@ func postCase(name, path, body string, status int) goldenCase {
 func (c goldenCase) with(headers map[string]string) goldenCase { c.headers = headers; return c }
 func (c goldenCase) elided() goldenCase                        { c.elideConcepts = true; return c }
 func (c goldenCase) expectedByHand(why string) goldenCase      { c.byHand = why; return c }
+func (c goldenCase) inXML() goldenCase                         { c.xmlOut = true; return c }
 
 var (
 	csLookup   = "/CodeSystem/$lookup"
@@ -202,9 +209,15 @@ var goldenCases = []goldenCase{
 
 	// ---- formats and HTTP errors
 	getCase("format-json", fhirPath("/$versions", "_format", "json"), 200),
-	getCase("format-xml", fhirPath("/$versions", "_format", "xml"), 406),
+	getCase("format-xml", fhirPath("/$versions", "_format", "xml"), 200).inXML(),
 	getCase("format-json-overrides-accept", fhirPath("/$versions", "_format", "json"), 200).with(map[string]string{"Accept": "application/fhir+xml"}),
-	getCase("accept-fhir-xml", fhirPath("/$versions"), 406).with(map[string]string{"Accept": "application/fhir+xml"}),
+	getCase("format-xml-overrides-accept", fhirPath("/$versions", "_format", "xml"), 200).inXML().with(map[string]string{"Accept": "application/fhir+json"}),
+	getCase("format-html", fhirPath("/$versions", "_format", "html"), 406),
+	getCase("format-xml-fhirversion-3.0", fhirPath("/$versions", "_format", "xml;fhirVersion=3.0"), 406).inXML(),
+	getCase("accept-fhir-xml", fhirPath("/$versions"), 200).inXML().with(map[string]string{"Accept": "application/fhir+xml"}),
+	getCase("accept-fhir-xml-unknown-code", fhirPath(csLookup, "system", hcpcsURL, "code", unknownCode), 404).inXML().with(map[string]string{"Accept": "application/fhir+xml"}),
+	postCase("post-xml-malformed", fhirPath(csLookup), "<Parameters xmlns=\"http://hl7.org/fhir\"><parameter>", 400).inXML().
+		with(map[string]string{"Content-Type": "application/fhir+xml", "Accept": "application/fhir+xml"}),
 	getCase("accept-fhirversion-4.0", fhirPath("/$versions"), 200).with(map[string]string{"Accept": "application/fhir+json; fhirVersion=4.0"}),
 	getCase("accept-fhirversion-3.0", fhirPath("/$versions"), 406).with(map[string]string{"Accept": "application/fhir+json; fhirVersion=3.0"}),
 	postCase("post-text-plain", fhirPath(csLookup), "system="+hcpcsURL+"&code=E0114", 415).with(map[string]string{"Content-Type": "text/plain"}),
@@ -226,9 +239,14 @@ func TestGolden(t *testing.T) {
 			rec := doRequest(t, tc.method, tc.path, tc.body, tc.headers)
 			body := rec.Body.Bytes()
 			require.Equal(t, tc.wantStatus, rec.Code, "status of %s %s; body: %s", tc.method, tc.path, body)
-			require.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
 			require.Regexp(t, `^[0-9a-f]{16}$`, rec.Header().Get("X-Request-Id"), "generated X-Request-Id")
-			assertNotHTML(t, rec.Header().Get("Content-Type"), body)
+			if tc.xmlOut {
+				require.Equal(t, fhirXMLContentType, rec.Header().Get("Content-Type"))
+				body = xmlToJSON(t, body)
+			} else {
+				require.Equal(t, fhirJSONContentType, rec.Header().Get("Content-Type"))
+				assertNotHTML(t, rec.Header().Get("Content-Type"), body)
+			}
 
 			v, err := parseOrdered(body, tc.elideConcepts)
 			require.NoError(t, err, "body is not JSON: %s", body)

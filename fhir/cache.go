@@ -258,7 +258,7 @@ func (rc *ResponseCache) Handler(c *gin.Context) {
 		// rendering is the in-process tier of full reads, and it answers
 		// conditionals itself. Each variant still goes through the flight
 		// once, to be published to Redis for the other replicas.
-		rendered := rc.s.rendered.has(rc.s.cfg.Data.Snapshot(), c.Param("id"))
+		rendered := rc.s.rendered.has(rc.s.cfg.Data.Snapshot(), c.Param("id"), formatOf(c))
 		if rendered && (!rc.shared[op] || rc.isPublished(key.sharedKey())) {
 			c.Header("X-Cache", xCacheHitLocal)
 			rc.observe(op, xCacheHitLocal)
@@ -362,7 +362,7 @@ func (rc *ResponseCache) fill(c *gin.Context, op string, key *requestKey, fp str
 	// from the kept rendering, and so is a read already rendered here:
 	// neither is worth a Redis round trip.
 	shared := rc.shared[op]
-	if op == opRead && (!fullRead(c) || rc.s.rendered.has(rc.s.cfg.Data.Snapshot(), c.Param("id"))) {
+	if op == opRead && (!fullRead(c) || rc.s.rendered.has(rc.s.cfg.Data.Snapshot(), c.Param("id"), formatOf(c))) {
 		shared = false
 	}
 	if shared && !rc.sharedTooSlow(op) {
@@ -463,6 +463,7 @@ func (rc *ResponseCache) isPublished(key string) bool {
 
 // fullRead reports whether a read asks for the whole resource as the
 // handler keeps it rendered, rather than a subset or a pretty-printed copy.
+// The XML of a read is kept beside the JSON (rendered_xml.go).
 func fullRead(c *gin.Context) bool {
 	q := c.Request.URL.Query()
 	return q.Get("_summary") == "" && !q.Has("_elements") && q.Get("_pretty") != "true"

@@ -16,6 +16,8 @@ import (
 	"sync"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/hcpcs-server/hcpcs-server/fhir/fhirxml"
 )
 
 // requestKey is a request's cache key in two forms. local keys the
@@ -50,8 +52,7 @@ func (k *requestKey) sharedKey() string {
 // query and POST body in canonical form, the response format and the
 // content coding. Nothing else a client sends (an unknown parameter, a
 // forwarded host on a read) makes another key for the same answer. ok is
-// false for requests that are not cached: a format other than JSON
-// (answered 406), an unreadable or too large body, requests of a cache-id
+// false for requests that are not cached: an unreadable or too large body, requests of a cache-id
 // session, and strict ones (Prefer: handling=strict: an unknown parameter,
 // which the key leaves out, makes them a 400).
 func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key requestKey, ok bool) {
@@ -63,10 +64,7 @@ func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key requestKey, ok 
 	}
 	keep := func(name string) bool { return keyParam(op, name) }
 	var qbuf [512]byte
-	query, format := appendCanonicalQuery(qbuf[:0], r.URL.RawQuery, keep)
-	if !wantsJSON(c, format) {
-		return requestKey{}, false
-	}
+	query, _ := appendCanonicalQuery(qbuf[:0], r.URL.RawQuery, keep)
 	body, ok := rc.bodies.canonicalBody(r, op, keep)
 	if !ok {
 		return requestKey{}, false
@@ -95,7 +93,9 @@ func (rc *ResponseCache) key(c *gin.Context, op, fp string) (key requestKey, ok 
 		in = appendPart(in, part)
 	}
 	in = appendPart(in, query)
-	for _, part := range [...]string{body, "json", enc, threshold, lang} {
+	// The negotiated format (negotiate ran before the middleware), not the
+	// _format or Accept spelling: every spelling of JSON is one answer.
+	for _, part := range [...]string{body, formatOf(c).String(), enc, threshold, lang} {
 		in = appendPart(in, part)
 	}
 	return requestKey{local: string(in), prefix: prefix}, true
@@ -120,23 +120,10 @@ func headerValue(h http.Header, canonicalName string) string {
 	return ""
 }
 
-// wantsJSON reports whether content negotiation picks FHIR JSON (negotiate
-// answers anything else with 406). format is the raw _format pair, if any.
-func wantsJSON(c *gin.Context, format string) bool {
-	if format != "" {
-		f, err := url.QueryUnescape(strings.TrimPrefix(format, "_format="))
-		return err == nil && jsonFormat(f)
-	}
-	if a := headerValue(c.Request.Header, "Accept"); a != "" {
-		return acceptsJSON(a) == nil
-	}
-	return true
-}
-
 // appendCanonicalQuery appends to dst the raw name=value pairs of a query
 // that keep accepts, sorted so that parameter order does not matter, and
-// drops the others, empty pairs and _format (which wantsJSON has checked:
-// every JSON spelling gives the same answer). It works on the raw pairs:
+// drops the others, empty pairs and _format (the key carries the format
+// negotiate chose instead: every spelling of one format is one answer). It works on the raw pairs:
 // the multiset of pairs is what the handlers see, and two spellings of one
 // value (%7C and |) merely get two entries. format is the first _format
 // pair, the one negotiate reads.
@@ -181,9 +168,9 @@ func queryName(pair string) string {
 
 // canonicalBody reads a POST body, puts it back for the handler, and
 // returns its canonical form: a Parameters resource with the parameters
-// keep accepts, sorted by name, then value, re-marshalled; or a form,
-// sorted. A body that is too large, unreadable, not JSON or of another
-// media type is not cached: the handler answers it with an error.
+// keep accepts, sorted by name, then value, re-marshalled (an XML one
+// converted to JSON first); or a form, sorted. A body that is too large,
+// unreadable, not JSON or FHIR XML, or of another media type is not cached: the handler answers it with an error.
 func (d *bodyDigests) canonicalBody(r *http.Request, op string, keep func(name string) bool) (string, bool) {
 	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
 		return "", true
@@ -202,12 +189,14 @@ func (d *bodyDigests) canonicalBody(r *http.Request, op string, keep func(name s
 			return "", false
 		}
 	}
-	switch mt {
-	case "application/x-www-form-urlencoded":
+	switch bodyFormat(mt) {
+	case bodyForm:
 		q, f := appendCanonicalQuery([]byte("form:"), string(body), keep)
 		return string(q) + "\x00" + f, true
-	case "application/fhir+json", "application/json", "application/json+fhir":
-		return d.jsonDigest(body, op, keep)
+	case bodyJSON:
+		return d.jsonDigest(body, op, false, keep)
+	case bodyXML:
+		return d.jsonDigest(body, op, true, keep)
 	}
 	return "", false
 }
@@ -278,14 +267,21 @@ const (
 	maxBodyDigests = 4096
 )
 
-// jsonDigest is the key part of a JSON body: "json#" and the SHA-256 of
-// its canonical form.
-func (d *bodyDigests) jsonDigest(body []byte, op string, keep func(name string) bool) (string, bool) {
+// jsonDigest is the key part of a JSON body, or of an XML one (keyed on
+// the JSON it converts to, so that it shares the entries of the same
+// Parameters in JSON): "json#" and the SHA-256 of its canonical form. An
+// XML body that does not convert is not cached: the handler answers it
+// with a 400.
+func (d *bodyDigests) jsonDigest(body []byte, op string, isXML bool, keep func(name string) bool) (string, bool) {
 	var raw [sha256.Size]byte
 	if len(body) >= bodyDigestMin {
 		h := sha256.New()
 		h.Write([]byte(op))
-		h.Write([]byte{0})
+		if isXML {
+			h.Write([]byte{1})
+		} else {
+			h.Write([]byte{0})
+		}
 		h.Write(body)
 		h.Sum(raw[:0])
 		d.mu.Lock()
@@ -293,6 +289,12 @@ func (d *bodyDigests) jsonDigest(body []byte, op string, keep func(name string) 
 		d.mu.Unlock()
 		if ok {
 			return v, true
+		}
+	}
+	if isXML {
+		var err error
+		if body, err = fhirxml.Decode(bytes.NewReader(body)); err != nil {
+			return "", false
 		}
 	}
 	canon, ok := canonicalParameters(body, keep)

@@ -312,17 +312,26 @@ func TestCacheIsolation(t *testing.T) {
 	require.Equal(t, jan.Body.Bytes(), id.Body.Bytes())
 
 	// Formats: every spelling of JSON shares one entry; _pretty is another
-	// body; XML is refused and never cached.
+	// body; XML is another entry (not the kept JSON rendering: the XML
+	// converted from it), with an ETag of its own.
 	a.get(t, readJan+"?_format=json", 200, "hit-local")
 	a.get(t, readJan+"?_format="+url.QueryEscape("application/fhir+json"), 200, "hit-local")
 	a.get(t, readJan, 200, "hit-local", header("Accept", "application/fhir+json"))
 	pretty := a.get(t, readJan+"?_pretty=true", 200, "miss")
 	require.NotEqual(t, jan.Body.String(), pretty.Body.String())
 	require.Contains(t, pretty.Body.String(), "\n  ")
-	for range 2 {
-		a.get(t, readJan+"?_format=xml", 406, "bypass")
-		a.get(t, readJan, 406, "bypass", header("Accept", "application/fhir+xml"))
+	xmlJan := a.get(t, readJan+"?_format=xml", 200, "miss")
+	for _, x := range []*httptest.ResponseRecorder{
+		xmlJan,
+		a.get(t, readJan+"?_format=xml", 200, "hit-local"),
+		a.get(t, readJan, 200, "hit-local", header("Accept", "application/fhir+xml")),
+		a.get(t, readJan+"?_format="+url.QueryEscape("application/fhir+xml; fhirVersion=4.0"), 200, "hit-local"),
+	} {
+		require.Equal(t, fhirXML, x.Header().Get("Content-Type"))
+		require.Equal(t, xmlJan.Body.String(), x.Body.String())
 	}
+	require.NotEqual(t, jan.Header().Get("ETag"), xmlJan.Header().Get("ETag"))
+	require.Equal(t, jan.Header().Get("Content-Type"), a.get(t, readJan, 200, "hit-local").Header().Get("Content-Type"))
 	a.rc.Wait()
 
 	// A second replica sees the same separation through Redis.

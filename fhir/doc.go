@@ -1,6 +1,9 @@
 // Package fhir is the FHIR R4 API of the HCPCS terminology server: it turns
 // HTTP requests (gin) into questions to the terminology domain and answers
-// with FHIR JSON built from samply's models.
+// with FHIR JSON built from samply's models, or with the FHIR XML that
+// fhirxml converts it to at the one write path (writeResource) when the
+// client asked for XML (negotiate, format.go). XML bodies are converted to
+// JSON before the Parameters readers see them.
 //
 // # Interactions
 //
@@ -80,8 +83,9 @@
 //	too many validations in a batch               413 too-costly
 //	too many live sessions                        429 throttled
 //	unknown or expired cache-id                   404 not-found
-//	XML or another format asked for               406 not-supported
+//	a format other than JSON or XML asked for     406 not-supported (in XML if XML was asked)
 //	unsupported Content-Type                      415 not-supported
+//	an XML body that is not FHIR XML (fhirxml)    400 invalid, the element at fault
 //	anything else                                 500 exception, "Internal error."
 //
 // A $validate-code whose answer is "no" is not an error: it is 200 with

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
+	"github.com/hcpcs-server/hcpcs-server/fhir/fhirxml"
 	"github.com/hcpcs-server/hcpcs-server/terminology"
 	"github.com/hcpcs-server/hcpcs-server/terminology/conceptmap"
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
@@ -58,6 +60,7 @@ func notSupported(expr, text string) error {
 // OperationOutcome. Domain errors are classified with errors.Is/As:
 //
 //	requestError                      its own status
+//	fhirxml.Error                     400 invalid: an XML body that is not FHIR XML
 //	conceptmap.Error                  400 invalid, 422 business-rule (a map that cannot be followed)
 //	terminology.ErrInvalid            400 invalid
 //	terminology.ErrNotFound           404 not-found
@@ -67,6 +70,15 @@ func errorResponse(err error, log *slog.Logger) (int, terminology.Issue) {
 	var re *requestError
 	if errors.As(err, &re) {
 		return re.status, re.issue
+	}
+	var xe *fhirxml.Error
+	if errors.As(err, &xe) {
+		text := "The XML body is not FHIR XML: "
+		if xe.Path != "" {
+			text += xe.Path + ": "
+		}
+		text += strings.TrimSuffix(xe.Text, ".") + "."
+		return http.StatusBadRequest, terminology.Issue{Severity: "error", Code: "invalid", Expression: xe.Path, Text: text}
 	}
 	if status, issue, ok := engineError(err); ok {
 		return status, issue

@@ -81,7 +81,7 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 			Url:         ptr(base),
 		},
 		FhirVersion: fm.FHIRVersion4_0_1,
-		Format:      []string{"application/fhir+json", "json"},
+		Format:      []string{"application/fhir+json", "json", "application/fhir+xml", "xml"},
 		Rest: []fm.CapabilityStatementRest{{
 			Mode:          fm.RestfulCapabilityModeServer,
 			Documentation: ptr(restDocumentation),

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 	fm "github.com/samply/golang-fhir-models/fhir-models/fhir"
 
+	"github.com/hcpcs-server/hcpcs-server/fhir/fhirxml"
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
@@ -102,20 +103,45 @@ func readParams(r *http.Request, limit int64) (*opParams, error) {
 	return p, nil
 }
 
+// The media types of a POSTed body.
+const (
+	bodyUnsupported = iota
+	bodyJSON
+	bodyXML
+	bodyForm
+)
+
+// bodyFormat classifies the media type of a POSTed body; the response
+// cache's key (canonicalBody) reads bodies by the same classes.
+func bodyFormat(mt string) int {
+	switch mt {
+	case "application/fhir+json", "application/json", "application/json+fhir":
+		return bodyJSON
+	case "application/fhir+xml", "application/xml", "text/xml", "application/xml+fhir":
+		return bodyXML
+	case "application/x-www-form-urlencoded":
+		return bodyForm
+	}
+	return bodyUnsupported
+}
+
 func readBody(r *http.Request, p *opParams, limit int64) error {
 	ct := r.Header.Get("Content-Type")
+	isXML := false
 	if ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil {
 			return newRequestError(http.StatusUnsupportedMediaType, "not-supported", "", "", fmt.Sprintf("Content-Type %q cannot be parsed: %v.", ct, err))
 		}
-		switch mt {
-		case "application/fhir+json", "application/json", "application/json+fhir":
-		case "application/x-www-form-urlencoded":
+		switch bodyFormat(mt) {
+		case bodyJSON:
+		case bodyXML:
+			isXML = true
+		case bodyForm:
 			return readForm(r, p, limit)
 		default:
 			return newRequestError(http.StatusUnsupportedMediaType, "not-supported", "", "",
-				fmt.Sprintf("Content-Type %q is not supported: POST a Parameters resource as application/fhir+json.", mt))
+				fmt.Sprintf("Content-Type %q is not supported: POST a Parameters resource as application/fhir+json or application/fhir+xml.", mt))
 		}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
@@ -128,6 +154,13 @@ func readBody(r *http.Request, p *opParams, limit int64) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return badRequest("", "The POST body is empty: send a Parameters resource.")
+	}
+	if isXML {
+		// The XML is read into the JSON the Parameters readers take; a
+		// fhirxml.Error is a 400 (errors.go).
+		if body, err = fhirxml.Decode(bytes.NewReader(body)); err != nil {
+			return err
+		}
 	}
 	list, err := decodeParameters(body, "The body")
 	if err != nil {

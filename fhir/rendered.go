@@ -29,6 +29,7 @@ type rendered struct {
 
 	inflating sync.Mutex // one decompression into the cache at a time
 	identity  []byte     // the identity form while the identityCache keeps it; its mutex guards this
+	xmlForm   keptXML    // made on the first XML read (rendered_xml.go)
 }
 
 // newRendered compresses and tags b. The gzip form is copied out of the
@@ -211,11 +212,11 @@ func (rc *renderedCache) get(s *terminology.Snapshot, id string, rank int, rende
 
 // has reports whether id is rendered (without error) for snapshot s. It
 // never waits for a rendering in progress.
-func (rc *renderedCache) has(s *terminology.Snapshot, id string) bool {
+func (rc *renderedCache) has(s *terminology.Snapshot, id string, f format) bool {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	e, ok := rc.entries[id]
-	return ok && rc.snapshot == s && e.done.Load()
+	return ok && rc.snapshot == s && e.done.Load() && (f == formatJSON || e.r.xmlForm.done.Load())
 }
 
 // reset starts over for a new snapshot; rc.mu must be held.

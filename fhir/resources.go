@@ -68,7 +68,8 @@ func (s *Server) findCodeSystem(snap *terminology.Snapshot, id string) (*codeSys
 		id, strings.Join(snap.Versions(), ", ")))
 }
 
-// serveCodeSystem answers a read, with conditional requests and gzip.
+// serveCodeSystem answers a read, with conditional requests and gzip, in
+// the negotiated format.
 func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs *codeSystemResource) error {
 	summary, elements, err := summaryParams(c)
 	if err != nil {
@@ -87,11 +88,19 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 		if err != nil {
 			return err
 		}
-		s.writeJSON(c, http.StatusOK, body)
+		s.writeResource(c, http.StatusOK, body)
 		return nil
 	}
-	h.Set("ETag", full.etag)
-	if etagMatches(c.GetHeader("If-None-Match"), full.etag) {
+	var x *keptXML
+	etag := full.etag
+	if formatOf(c) == formatXML {
+		if x, err = full.asXML(s.rendered.identity.bytes); err != nil {
+			return err
+		}
+		etag = x.etag
+	}
+	h.Set("ETag", etag)
+	if etagMatches(c.GetHeader("If-None-Match"), etag) {
 		c.Status(http.StatusNotModified)
 		return nil
 	}
@@ -101,7 +110,17 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 			return nil
 		}
 	}
-	if acceptsGzip(c.GetHeader("Accept-Encoding")) && c.Query("_pretty") != "true" {
+	gzipOK := acceptsGzip(c.GetHeader("Accept-Encoding"))
+	if x != nil {
+		// XML is never indented, so _pretty changes nothing here.
+		if gzipOK {
+			h.Set("Content-Encoding", "gzip")
+			writeBody(c, http.StatusOK, fhirXML, x.gzip)
+			return nil
+		}
+		return writeInflated(c, fhirXML, x.inflate, x.size)
+	}
+	if gzipOK && c.Query("_pretty") != "true" {
 		h.Set("Content-Encoding", "gzip")
 		writeBody(c, http.StatusOK, fhirJSON, full.gzip)
 		return nil
@@ -111,7 +130,7 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 		if err != nil {
 			return err
 		}
-		s.writeJSON(c, http.StatusOK, body)
+		s.writeResource(c, http.StatusOK, body)
 		return nil
 	}
 	body, kept, err := s.rendered.identity.get(full)
@@ -122,19 +141,20 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 		writeBody(c, http.StatusOK, fhirJSON, body)
 		return nil
 	}
-	return writeInflated(c, full)
+	return writeInflated(c, fhirJSON, full.inflate, full.size)
 }
 
-// writeInflated sends the identity form of a rendering the identity cache
-// does not keep, decompressing it as it goes.
-func writeInflated(c *gin.Context, full *rendered) error {
-	zr, err := full.inflate()
+// writeInflated sends the identity form of a kept gzip rendering that is
+// not kept uncompressed, decompressing it as it goes: the one body not
+// written by writeBody, because it is never held whole.
+func writeInflated(c *gin.Context, contentType string, inflate func() (io.Reader, error), size int) error {
+	zr, err := inflate()
 	if err != nil {
 		return err
 	}
 	h := c.Writer.Header()
-	h.Set("Content-Type", fhirJSON)
-	h.Set("Content-Length", strconv.Itoa(full.size))
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(size))
 	c.Writer.WriteHeader(http.StatusOK)
 	_, _ = io.Copy(c.Writer, zr) // a client gone mid-body: nothing left to answer
 	return nil

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/hcpcs-server/hcpcs-server/fhir/fhirxml"
 	"github.com/hcpcs-server/hcpcs-server/terminology"
 )
 
@@ -152,10 +152,11 @@ func (s *Server) Register(e *gin.Engine) {
 
 // NewEngine returns a gin engine with the operational middleware and the
 // FHIR API mounted: request ids, the access log, CORS, panic recovery into
-// an OperationOutcome, the checks of the query string (checkQuery) and of
-// the body's size (limitBody), and OperationOutcomes for unknown routes
-// and methods. Extra middleware (metrics, caching) runs after those,
-// before the handlers. The access log runs outside the recovery, so that a
+// an OperationOutcome, content negotiation (negotiate: every later answer,
+// errors included, is in its format), the checks of the query string
+// (checkQuery) and of the body's size (limitBody), and OperationOutcomes
+// for unknown routes and methods. Extra middleware (metrics, caching) runs
+// after those, before the handlers. The access log runs outside the recovery, so that a
 // request that panicked is logged with the 500 it was answered.
 func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
@@ -173,7 +174,7 @@ func (s *Server) NewEngine(middleware ...gin.HandlerFunc) *gin.Engine {
 	// response cache keys by the parameters it can read, and would answer a
 	// query that cannot be read from an entry (checkQuery), and it reads a
 	// POSTed body to key it.
-	e.Use(cors, s.recovery, s.checkQuery, s.limitBody)
+	e.Use(cors, s.recovery, s.negotiate, s.checkQuery, s.limitBody)
 	e.Use(middleware...)
 	s.Register(e)
 	e.NoRoute(func(c *gin.Context) {
@@ -225,21 +226,36 @@ func (s *Server) recovery(c *gin.Context) {
 	c.Next()
 }
 
-const (
-	fhirJSON = "application/fhir+json; charset=utf-8"
-)
-
-// write marshals a resource as FHIR JSON.
+// write marshals a resource and sends it in the negotiated format.
 func (s *Server) write(c *gin.Context, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		s.log.Error("marshal", "err", err)
-		status, b = http.StatusInternalServerError, mustJSON(newOutcome(terminology.Issue{Severity: "error", Code: "exception", Text: "Internal error."}))
+		status, b = http.StatusInternalServerError, internalErrorJSON()
 	}
-	s.writeJSON(c, status, b)
+	s.writeResource(c, status, b)
 }
 
-func (s *Server) writeJSON(c *gin.Context, status int, b []byte) {
+func internalErrorJSON() []byte {
+	return mustJSON(newOutcome(terminology.Issue{Severity: "error", Code: "exception", Text: "Internal error."}))
+}
+
+// writeResource sends the FHIR JSON resource b in the negotiated format:
+// as is (indented for _pretty=true), or converted to FHIR XML (never
+// indented: _pretty is ignored for XML). Every answer of a handler comes
+// through here.
+func (s *Server) writeResource(c *gin.Context, status int, b []byte) {
+	if formatOf(c) == formatXML {
+		out, err := fhirxml.AppendXML(nil, b)
+		if err != nil {
+			// A resource the server built that FHIR does not define is a bug.
+			s.log.Error("fhirxml", "request_id", requestIDOf(c), "err", err)
+			status = http.StatusInternalServerError
+			out, _ = fhirxml.AppendXML(nil, internalErrorJSON())
+		}
+		writeBody(c, status, fhirXML, out)
+		return
+	}
 	if c.Query("_pretty") == "true" {
 		var buf bytes.Buffer
 		if json.Indent(&buf, b, "", "  ") == nil {
@@ -256,7 +272,8 @@ func lengthIs(v string, n int) bool {
 	return err == nil && m == n
 }
 
-// writeBody is the one place response bytes are written, with their
+// writeBody is the one place response bytes are written, already in
+// their format (writeResource converts; a cached entry is stored as sent), with their
 // Content-Length: without one, net/http sends a body over 2 KB chunked, in
 // two writes (a $lookup answer is 3.5 KB). contentType "" keeps the one
 // set. A large answer is gzip'd here for a client that accepts it.
@@ -341,71 +358,6 @@ func cors(c *gin.Context) {
 		return
 	}
 	c.Next()
-}
-
-// negotiate picks the response format: _format wins over Accept. Only JSON
-// is served; XML and other formats get 406.
-func (s *Server) negotiate(c *gin.Context) {
-	if f, ok := c.GetQuery("_format"); ok {
-		if !jsonFormat(f) {
-			s.fail(c, notAcceptable(fmt.Sprintf("_format=%s is not supported: this server answers in FHIR JSON only (_format=json); XML is planned.", f)))
-			c.Abort()
-			return
-		}
-		c.Next()
-		return
-	}
-	if accept := c.GetHeader("Accept"); accept != "" {
-		if err := acceptsJSON(accept); err != nil {
-			s.fail(c, err)
-			c.Abort()
-			return
-		}
-	}
-	c.Next()
-}
-
-func notAcceptable(text string) error {
-	return newRequestError(http.StatusNotAcceptable, "not-supported", "", "", text)
-}
-
-func jsonFormat(f string) bool {
-	mt, params, err := mime.ParseMediaType(f)
-	if err != nil {
-		mt = strings.TrimSpace(f)
-	}
-	switch mt {
-	case "json", "application/json", "application/fhir+json", "application/json+fhir":
-		return fhirVersionOK(params["fhirversion"])
-	}
-	return false
-}
-
-// fhirVersionOK accepts no fhirVersion, or R4.
-func fhirVersionOK(v string) bool {
-	return v == "" || v == "4.0" || v == "4.0.1"
-}
-
-// acceptsJSON reads an Accept header: any range that admits FHIR JSON (or a
-// wildcard) is enough; otherwise the request gets 406.
-func acceptsJSON(accept string) error {
-	for _, part := range strings.Split(accept, ",") {
-		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		if params["q"] == "0" {
-			continue
-		}
-		switch mt {
-		case "*/*", "application/*", "application/json", "application/fhir+json", "application/json+fhir":
-			if !fhirVersionOK(params["fhirversion"]) {
-				return notAcceptable(fmt.Sprintf("fhirVersion=%s is not served: this is a FHIR R4 (4.0.1) server.", params["fhirversion"]))
-			}
-			return nil
-		}
-	}
-	return notAcceptable(fmt.Sprintf("Accept: %s cannot be served: this server answers in FHIR JSON only (application/fhir+json); XML is planned.", accept))
 }
 
 // baseURL is the public FHIR base, configured or derived from the request.

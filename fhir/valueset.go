@@ -48,13 +48,13 @@ func (s *Server) valueSetOrOp(c *gin.Context) error {
 	// The read is conditional with or without the response cache (which
 	// keeps this ETag): a weak one, the same for both encodings.
 	sum := sha256.Sum256(body)
-	etag := `W/"` + hex.EncodeToString(sum[:12]) + `"`
+	etag := formatETag(c, `W/"`+hex.EncodeToString(sum[:12])+`"`)
 	c.Header("ETag", etag)
 	if etagMatches(c.GetHeader("If-None-Match"), etag) {
 		c.Status(http.StatusNotModified)
 		return nil
 	}
-	s.writeJSON(c, http.StatusOK, body)
+	s.writeResource(c, http.StatusOK, body)
 	return nil
 }
 

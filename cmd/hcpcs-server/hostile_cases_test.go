@@ -49,7 +49,7 @@ func hostileCases() []hostileCase {
 	var all []hostileCase
 	for _, gen := range []func() []hostileCase{
 		brokenJSONCases, parameterShapeCases, deepJSONCases, bigBodyCases, queryCases, encodingCases,
-		methodCases, contentTypeCases, traversalCases, unknownCases, codingFloodCases, formatCases,
+		methodCases, contentTypeCases, traversalCases, unknownCases, codingFloodCases, formatCases, xmlBodyCases,
 	} {
 		all = append(all, gen()...)
 	}
@@ -277,7 +277,7 @@ func methodCases() []hostileCase {
 
 // contentTypeCases: POSTs whose body is not FHIR JSON: 415.
 func contentTypeCases() []hostileCase {
-	types := []string{"text/plain", "application/xml", "application/fhir+xml", "multipart/form-data; boundary=x",
+	types := []string{"text/plain", "application/xhtml+xml", "multipart/form-data; boundary=x",
 		"garbage", ";;;", "application/", "text/html; charset=utf-8", "image/png"}
 	body := `{"resourceType":"Parameters","parameter":[{"name":"code","valueCode":"E0114"}]}`
 	var out []hostileCase
@@ -374,7 +374,8 @@ func codingFloodCases() []hostileCase {
 	return out
 }
 
-// formatCases: formats other than JSON asked for: 406.
+// formatCases: formats other than FHIR JSON and XML, or of another FHIR
+// version, asked for: 406 (in XML when XML was asked for).
 func formatCases() []hostileCase {
 	var out []hostileCase
 	for _, route := range []string{"/fhir/metadata", "/fhir/CodeSystem", "/fhir/CodeSystem/$lookup?system=x&code=y", "/fhir/ValueSet"} {
@@ -382,16 +383,56 @@ func formatCases() []hostileCase {
 		if strings.Contains(route, "?") {
 			sep = "&"
 		}
-		for _, f := range []string{"xml", "application/fhir+xml", "text/html", "json%3BfhirVersion%3D5.0", "%00"} {
+		for _, f := range []string{"xml%3BfhirVersion%3D3.0", "text/html", "json%3BfhirVersion%3D5.0", "turtle", "%00"} {
 			want := http.StatusNotAcceptable
 			if f == "%00" {
 				want = 0
 			}
 			out = append(out, get("format", route+sep+"_format="+f, want))
 		}
-		for _, accept := range []string{"application/fhir+xml", "text/html", "application/fhir+json; fhirVersion=3.0", "image/*"} {
+		for _, accept := range []string{"application/fhir+xml; fhirVersion=5.0", "text/html", "application/fhir+json; fhirVersion=3.0", "image/*",
+			"application/fhir+json;q=0, application/fhir+xml;q=0"} {
 			out = append(out, hostileCase{category: "format", method: http.MethodGet, target: route,
 				header: map[string]string{"Accept": accept}, want: http.StatusNotAcceptable})
+		}
+	}
+	return out
+}
+
+// xmlBodyCases: POSTed bodies declared FHIR XML that are not: a JSON body,
+// malformed XML, another namespace, an unknown element, another resource,
+// entity declarations (a billion laughs must be refused at once, never
+// expanded), nesting 100,000 deep; to every POST operation, with the
+// answer asked for in XML and in JSON. All 4xx.
+func xmlBodyCases() []hostileCase {
+	const p = `<Parameters xmlns="http://hl7.org/fhir">`
+	laughs := `<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">`
+	prev := "a"
+	for i := range 9 {
+		name := fmt.Sprintf("a%d", i)
+		laughs += `<!ENTITY ` + name + ` "` + strings.Repeat("&"+prev+";", 10) + `">`
+		prev = name
+	}
+	laughs += `]>` + p + `<parameter><name value="code"/><valueCode value="&` + prev + `;"/></parameter></Parameters>`
+	bodies := map[string]int{
+		`{"resourceType":"Parameters","parameter":[{"name":"code","valueCode":"E0114"}]}`: http.StatusBadRequest,
+		p + `<parameter><name value="code">`:                                              http.StatusBadRequest,
+		`<Parameters xmlns="http://example.org/fhir"/>`:                                   http.StatusBadRequest,
+		`<Parameters><parameter><name value="code"/></parameter></Parameters>`:            http.StatusBadRequest,
+		p + `<parameter><nome value="code"/></parameter></Parameters>`:                    http.StatusBadRequest,
+		`<Patient xmlns="http://hl7.org/fhir"><id value="x"/></Patient>`:                  http.StatusBadRequest,
+		laughs: http.StatusBadRequest,
+		`<!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>` + p + `<parameter><name value="&x;"/></parameter></Parameters>`: http.StatusBadRequest,
+		p + strings.Repeat("<parameter>", 100_000): 0,
+	}
+	var out []hostileCase
+	for _, op := range postOps {
+		for b, want := range bodies {
+			for _, accept := range []string{"application/fhir+xml", "application/fhir+json"} {
+				out = append(out, hostileCase{category: "XML body", method: http.MethodPost, target: op,
+					header: map[string]string{"Content-Type": "application/fhir+xml", "Accept": accept},
+					body:   fixed([]byte(b)), size: int64(len(b)), want: want, within: 5 * time.Second})
+			}
 		}
 	}
 	return out

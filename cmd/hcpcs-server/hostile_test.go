@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hcpcs-server/hcpcs-server/fhir/fhirxml"
 )
 
 // The hostile-input corpus (issue 9 §5): hundreds of malformed or hostile
@@ -114,8 +117,15 @@ func checkOutcome(c hostileCase, a hostileAnswer) string {
 		return fmt.Sprintf("status %d, want 4xx", a.status)
 	case c.method == http.MethodHead:
 		return "" // no body to check
+	case strings.HasPrefix(a.contentType, "application/fhir+xml"):
+		// An OperationOutcome in XML, for a client that asked for XML.
+		b, err := fhirxml.Decode(bytes.NewReader(a.body))
+		if err != nil {
+			return fmt.Sprintf("body is not FHIR XML (%v): %.200q", err, a.body)
+		}
+		a.body = b
 	case !strings.HasPrefix(a.contentType, "application/fhir+json"):
-		return fmt.Sprintf("Content-Type %q, want application/fhir+json", a.contentType)
+		return fmt.Sprintf("Content-Type %q, want application/fhir+json or application/fhir+xml", a.contentType)
 	}
 	var oo struct {
 		ResourceType string            `json:"resourceType"`
