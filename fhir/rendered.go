@@ -174,7 +174,8 @@ type renderedCache struct {
 	entries     map[string]*renderOnce
 	list        []codeSystemResource // codeSystems(snapshot), built once
 	identity    identityCache
-	afterRender func() // Config.Rendered
+	xmlIdentity identityCache // of the XML renderings (rendered_xml.go)
+	afterRender func()        // Config.Rendered
 }
 
 type renderOnce struct {
@@ -224,6 +225,7 @@ func (rc *renderedCache) reset(s *terminology.Snapshot) {
 	if rc.snapshot != s {
 		rc.snapshot, rc.entries, rc.list = s, map[string]*renderOnce{}, nil
 		rc.identity.clear()
+		rc.xmlIdentity.clear()
 	}
 }
 

@@ -123,3 +123,41 @@ func BenchmarkReadIdentity(b *testing.B) {
 		})
 	}
 }
+
+// TestKeptXML: the XML rendering is converted from the JSON once, tagged
+// with the JSON's ETag marked as XML, kept gzip'd, and kept uncompressed
+// only within the XML identity budget.
+func TestKeptXML(t *testing.T) {
+	json := []byte(`{"resourceType":"CodeSystem","url":"http://example.org/cs","status":"active","content":"complete","concept":[{"code":"a","display":"A"}]}`)
+	for _, tc := range []struct {
+		name   string
+		budget int
+		kept   bool
+	}{
+		{"within the budget", 1 << 20, true},
+		{"no budget", 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newRendered(json, time.Time{}, 0)
+			keep := &identityCache{budget: tc.budget}
+			calls := 0
+			identity := func(*rendered) ([]byte, error) { calls++; return json, nil }
+			x, err := r.asXML(identity, keep)
+			require.NoError(t, err)
+			again, err := r.asXML(identity, keep)
+			require.NoError(t, err)
+			require.Same(t, x, again)
+			require.Equal(t, 1, calls, "converted once")
+			require.Equal(t, xmlETag(r.etag), x.etag)
+			xml := gunzipped(t, x.gzip)
+			require.Contains(t, string(xml), `<CodeSystem xmlns="http://hl7.org/fhir"><url value="http://example.org/cs"/>`)
+			require.Equal(t, len(xml), x.size)
+			got, kept, err := keep.get(x)
+			require.NoError(t, err)
+			require.Equal(t, tc.kept, kept)
+			if kept {
+				require.Equal(t, xml, got)
+			}
+		})
+	}
+}

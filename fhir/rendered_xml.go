@@ -1,9 +1,6 @@
 package fhir
 
 import (
-	"bytes"
-	"compress/gzip"
-	"io"
 	"sync"
 	"sync/atomic"
 
@@ -11,22 +8,26 @@ import (
 )
 
 // keptXML is the FHIR XML of a kept rendering, made on the first XML read
-// (converting 15.6 MB of JSON costs about 120 ms, which every XML read
-// would otherwise pay) and kept as the JSON is: gzip'd only (about 1 MB
-// for a release), and decompressed as it is sent to a client that does not
-// take gzip. Only the renderings read in XML pay for it.
+// (converting 15.6 MB of JSON costs about 110 ms, which every XML read
+// would otherwise pay) and then kept as the JSON is: gzip'd for good, and
+// uncompressed within the XML identity budget (the latest release by
+// default), else decompressed as it is sent. Only the renderings read in
+// XML pay for it.
 type keptXML struct {
 	once sync.Once
 	done atomic.Bool // converted without error
-	gzip []byte
-	size int // bytes of the identity form
-	etag string
+	r    *rendered   // the XML rendering: gzip, size, ETag (the JSON's, marked), rank
 	err  error
 }
 
-// asXML returns the XML form of r, converting its JSON (identity gives it)
-// once.
-func (r *rendered) asXML(identity func(*rendered) ([]byte, error)) (*keptXML, error) {
+// DefaultKeptXMLIdentityBytes is the budget of uncompressed XML renderings
+// kept (Config.KeptXMLIdentityBytes): the latest release (20.7 MB for
+// 2025-10), spent only once it is read in XML.
+const DefaultKeptXMLIdentityBytes = 24 << 20
+
+// asXML returns the XML rendering of r, converting its JSON (identity gives
+// it) once; the XML just made is offered to the XML identity cache.
+func (r *rendered) asXML(identity func(*rendered) ([]byte, error), keep *identityCache) (*rendered, error) {
 	k := &r.xmlForm
 	k.once.Do(func() {
 		json, err := identity(r)
@@ -39,17 +40,10 @@ func (r *rendered) asXML(identity func(*rendered) ([]byte, error)) (*keptXML, er
 			k.err = err
 			return
 		}
-		gz := bytes.NewBuffer(make([]byte, 0, len(xml)/16+512))
-		w, _ := gzip.NewWriterLevel(gz, gzip.BestSpeed)
-		_, _ = w.Write(xml)
-		_ = w.Close()
-		k.gzip, k.size, k.etag = bytes.Clone(gz.Bytes()), len(xml), xmlETag(r.etag)
+		k.r = newRendered(xml, r.lastModified, r.rank)
+		k.r.etag = xmlETag(r.etag)
+		keep.put(k.r, xml)
 		k.done.Store(true)
 	})
-	return k, k.err
-}
-
-// inflate returns a reader of the XML's identity form.
-func (k *keptXML) inflate() (io.Reader, error) {
-	return gzip.NewReader(bytes.NewReader(k.gzip))
+	return k.r, k.err
 }

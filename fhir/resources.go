@@ -91,10 +91,10 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 		s.writeResource(c, http.StatusOK, body)
 		return nil
 	}
-	var x *keptXML
+	var x *rendered
 	etag := full.etag
 	if formatOf(c) == formatXML {
-		if x, err = full.asXML(s.rendered.identity.bytes); err != nil {
+		if x, err = full.asXML(s.rendered.identity.bytes, &s.rendered.xmlIdentity); err != nil {
 			return err
 		}
 		etag = x.etag
@@ -116,6 +116,14 @@ func (s *Server) serveCodeSystem(c *gin.Context, snap *terminology.Snapshot, cs 
 		if gzipOK {
 			h.Set("Content-Encoding", "gzip")
 			writeBody(c, http.StatusOK, fhirXML, x.gzip)
+			return nil
+		}
+		body, kept, err := s.rendered.xmlIdentity.get(x)
+		if err != nil {
+			return err
+		}
+		if kept {
+			writeBody(c, http.StatusOK, fhirXML, body)
 			return nil
 		}
 		return writeInflated(c, fhirXML, x.inflate, x.size)

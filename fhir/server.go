@@ -68,6 +68,9 @@ type Config struct {
 	// for full reads without gzip (rendered.go); 0 means
 	// DefaultKeptIdentityBytes, negative keeps none.
 	KeptIdentityBytes int
+	// KeptXMLIdentityBytes is the same for the XML renderings; 0 means
+	// DefaultKeptXMLIdentityBytes, negative keeps none.
+	KeptXMLIdentityBytes int
 	// Rendered, when set, is called after each CodeSystem is rendered: a
 	// rendering leaves tens of MB of garbage behind, which serve returns
 	// to the system once the renderings settle.
@@ -103,6 +106,12 @@ func NewServer(cfg Config) *Server {
 		s.rendered.identity.budget = DefaultKeptIdentityBytes
 	case cfg.KeptIdentityBytes > 0:
 		s.rendered.identity.budget = cfg.KeptIdentityBytes
+	}
+	switch {
+	case cfg.KeptXMLIdentityBytes == 0:
+		s.rendered.xmlIdentity.budget = DefaultKeptXMLIdentityBytes
+	case cfg.KeptXMLIdentityBytes > 0:
+		s.rendered.xmlIdentity.budget = cfg.KeptXMLIdentityBytes
 	}
 	return s
 }
