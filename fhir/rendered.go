@@ -36,12 +36,17 @@ type rendered struct {
 // compressor's buffer, so that it holds no slack for the process's life.
 func newRendered(b []byte, lastModified time.Time, rank int) *rendered {
 	sum := sha256.Sum256(b)
+	return newRenderedTagged(b, lastModified, rank, `W/"`+hex.EncodeToString(sum[:12])+`"`)
+}
+
+// newRenderedTagged is newRendered with the ETag given: the XML of a
+// rendering takes its JSON's, marked, rather than hashing 20 MB again.
+func newRenderedTagged(b []byte, lastModified time.Time, rank int, etag string) *rendered {
 	gz := bytes.NewBuffer(make([]byte, 0, len(b)/16+512))
 	w, _ := gzip.NewWriterLevel(gz, gzip.BestSpeed)
 	_, _ = w.Write(b)
 	_ = w.Close()
-	return &rendered{gzip: bytes.Clone(gz.Bytes()), size: len(b), etag: `W/"` + hex.EncodeToString(sum[:12]) + `"`,
-		lastModified: lastModified, rank: rank}
+	return &rendered{gzip: bytes.Clone(gz.Bytes()), size: len(b), etag: etag, lastModified: lastModified, rank: rank}
 }
 
 // inflate returns a reader of the identity form.
