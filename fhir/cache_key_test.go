@@ -17,7 +17,7 @@ import (
 // canonicalising, so every name it is given must already be canonical.
 func TestHeaderNamesCanonical(t *testing.T) {
 	for _, name := range []string{cacheIDHeader, tooCostlyHeaderKey, "Accept", "Accept-Encoding", "Accept-Language",
-		"Origin", "X-Request-Id", "If-None-Match", "If-Modified-Since"} {
+		"Origin", "X-Request-Id", "If-None-Match", "If-Modified-Since", "Content-Encoding"} {
 		require.Equal(t, textproto.CanonicalMIMEHeaderKey(name), name)
 	}
 	require.Equal(t, textproto.CanonicalMIMEHeaderKey(tooCostlyHeader), tooCostlyHeaderKey)

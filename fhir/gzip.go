@@ -25,13 +25,13 @@ var gzipPool = sync.Pool{New: func() any {
 // Every large answer varies by Accept-Encoding, whichever way it went.
 func gzipLarge(c *gin.Context, b []byte) []byte {
 	h := c.Writer.Header()
-	if len(b) < gzipMinBytes || h.Get("Content-Encoding") != "" {
+	if len(b) < gzipMinBytes || headerValue(h, "Content-Encoding") != "" {
 		return b
 	}
 	if len(h["Vary"]) == 0 {
 		h["Vary"] = []string{defaultVary}
 	}
-	if !acceptsGzip(c.GetHeader("Accept-Encoding")) {
+	if !acceptsGzip(headerValue(c.Request.Header, "Accept-Encoding")) {
 		return b
 	}
 	var buf bytes.Buffer

@@ -44,22 +44,25 @@ func (s *Server) cacheControlFor(c *gin.Context, op string) string {
 }
 
 // cachePolicy is the Cache-Control header value of an answer, as the slice
-// the header map holds: built once, so that setting it allocates nothing.
+// the header map holds: built once, in NewServer, so that setting it
+// allocates nothing.
 func (s *Server) cachePolicy(pinned bool) []string {
-	s.policyOnce.Do(func() {
-		latest, pinnedValue := s.cfg.HTTPCaching.Latest, s.cfg.HTTPCaching.Pinned
-		if latest == "" {
-			latest = DefaultCacheLatest
-		}
-		if pinnedValue == "" {
-			pinnedValue = DefaultCachePinned
-		}
-		s.policy = [2][]string{{latest}, {pinnedValue}}
-	})
 	if pinned {
 		return s.policy[1]
 	}
 	return s.policy[0]
+}
+
+// headerValues is the policy with the defaults filled in: latest, pinned.
+func (p HTTPCaching) headerValues() [2][]string {
+	latest, pinned := p.Latest, p.Pinned
+	if latest == "" {
+		latest = DefaultCacheLatest
+	}
+	if pinned == "" {
+		pinned = DefaultCachePinned
+	}
+	return [2][]string{{latest}, {pinned}}
 }
 
 // pinnedRelease reports whether a request's answer is about one named HCPCS

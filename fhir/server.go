@@ -87,7 +87,6 @@ type Server struct {
 	sessionStore *sessionStore
 	parsedOnce   sync.Once
 	parsed       *parsedTxResources
-	policyOnce   sync.Once
 	policy       [2][]string // Cache-Control values: latest, pinned (cachePolicy)
 }
 
@@ -101,19 +100,21 @@ func NewServer(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
 	s.rendered.afterRender = cfg.Rendered
-	switch {
-	case cfg.KeptIdentityBytes == 0:
-		s.rendered.identity.budget = DefaultKeptIdentityBytes
-	case cfg.KeptIdentityBytes > 0:
-		s.rendered.identity.budget = cfg.KeptIdentityBytes
-	}
-	switch {
-	case cfg.KeptXMLIdentityBytes == 0:
-		s.rendered.xmlIdentity.budget = DefaultKeptXMLIdentityBytes
-	case cfg.KeptXMLIdentityBytes > 0:
-		s.rendered.xmlIdentity.budget = cfg.KeptXMLIdentityBytes
-	}
+	s.rendered.identity.budget = keptBudget(cfg.KeptIdentityBytes, DefaultKeptIdentityBytes)
+	s.rendered.xmlIdentity.budget = keptBudget(cfg.KeptXMLIdentityBytes, DefaultKeptXMLIdentityBytes)
+	s.policy = cfg.HTTPCaching.headerValues()
 	return s
+}
+
+// keptBudget reads a Kept…Bytes setting: 0 is the default, negative none.
+func keptBudget(configured, def int) int {
+	switch {
+	case configured == 0:
+		return def
+	case configured < 0:
+		return 0
+	}
+	return configured
 }
 
 func (s *Server) maxRequestBytes() int64 {
