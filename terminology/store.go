@@ -29,6 +29,9 @@ type Snapshot struct {
 	fingerprintOnce sync.Once
 	fingerprint     string
 
+	historyOnce sync.Once
+	history     *History
+
 	valueSets   *valueset.Registry
 	codeSystems *valueset.Systems // loaded CodeSystem resources
 	conceptMaps []*conceptmap.Map // loaded ConceptMap resources
