@@ -337,10 +337,10 @@ func appendConceptChanges(out []Change, old, c *Concept) []Change {
 		out[len(out)-1].WhitespaceOnly = sameWords(old.ShortDescription, c.ShortDescription)
 	}
 	for _, p := range comparedProperties {
-		before, after := p.value(old), p.value(c)
-		if before == after {
+		if p.same(old, c) {
 			continue
 		}
+		before, after := p.value(old), p.value(c)
 		// Setting or clearing the termination date is a termination or
 		// reinstatement, reported above; only a moved date is a property
 		// change.
@@ -357,12 +357,35 @@ func sameWords(a, b string) bool {
 	return slices.Equal(strings.Fields(a), strings.Fields(b))
 }
 
+// comparedProperty reads one property of a concept three ways: a cheap
+// comparison first (most codes change nothing), and the served text only
+// for the properties that differ.
 type comparedProperty struct {
-	code  string
-	value func(*Concept) string
+	code string
+	text func(*Concept) string
+	list func(*Concept) []string
+	date func(*Concept) time.Time
 }
 
-func joined(v []string) string { return strings.Join(v, ", ") }
+func (p comparedProperty) same(a, b *Concept) bool {
+	switch {
+	case p.list != nil:
+		return slices.Equal(p.list(a), p.list(b))
+	case p.date != nil:
+		return p.date(a).Equal(p.date(b))
+	}
+	return p.text(a) == p.text(b)
+}
+
+func (p comparedProperty) value(c *Concept) string {
+	switch {
+	case p.list != nil:
+		return strings.Join(p.list(c), ", ")
+	case p.date != nil:
+		return day(p.date(c))
+	}
+	return p.text(c)
+}
 
 func day(t time.Time) string {
 	if t.IsZero() {
@@ -371,37 +394,49 @@ func day(t time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
+func textProperty(code string, f func(*Concept) string) comparedProperty {
+	return comparedProperty{code: code, text: f}
+}
+
+func listProperty(code string, f func(*Concept) []string) comparedProperty {
+	return comparedProperty{code: code, list: f}
+}
+
+func dateProperty(code string, f func(*Concept) time.Time) comparedProperty {
+	return comparedProperty{code: code, date: f}
+}
+
 // comparedProperties are the properties a ChangeProperty can name, in
 // PropertyDefinitions order: every CMS column but the descriptions (their
 // own kinds), RECID (a code cannot change kind) and the action columns.
 var comparedProperties = []comparedProperty{
-	{"pricing-indicator", func(c *Concept) string { return joined(c.PricingIndicators) }},
-	{"multiple-pricing-indicator", func(c *Concept) string { return c.MultiplePricingIndicator }},
-	{"coverage-issues-manual", func(c *Concept) string { return joined(c.CoverageIssuesManual) }},
-	{"medicare-carriers-manual", func(c *Concept) string { return joined(c.MedicareCarriersManual) }},
-	{"statute", func(c *Concept) string { return c.Statute }},
-	{"lab-certification", func(c *Concept) string { return joined(c.LabCertifications) }},
-	{"cross-reference", func(c *Concept) string { return joined(c.CrossReferences) }},
-	{"coverage", func(c *Concept) string { return c.Coverage }},
-	{"asc-payment-group", func(c *Concept) string { return c.ASCPaymentGroup }},
-	{"asc-effective-date", func(c *Concept) string { return day(c.ASCEffectiveDate) }},
-	{"opps-payment-group", func(c *Concept) string { return c.OPPSPaymentGroup }},
-	{"opps-payment-indicator", func(c *Concept) string { return c.OPPSPaymentIndicator }},
-	{"opps-effective-date", func(c *Concept) string { return day(c.OPPSEffectiveDate) }},
-	{"processing-note", func(c *Concept) string {
+	listProperty("pricing-indicator", func(c *Concept) []string { return c.PricingIndicators }),
+	textProperty("multiple-pricing-indicator", func(c *Concept) string { return c.MultiplePricingIndicator }),
+	listProperty("coverage-issues-manual", func(c *Concept) []string { return c.CoverageIssuesManual }),
+	listProperty("medicare-carriers-manual", func(c *Concept) []string { return c.MedicareCarriersManual }),
+	textProperty("statute", func(c *Concept) string { return c.Statute }),
+	listProperty("lab-certification", func(c *Concept) []string { return c.LabCertifications }),
+	listProperty("cross-reference", func(c *Concept) []string { return c.CrossReferences }),
+	textProperty("coverage", func(c *Concept) string { return c.Coverage }),
+	textProperty("asc-payment-group", func(c *Concept) string { return c.ASCPaymentGroup }),
+	dateProperty("asc-effective-date", func(c *Concept) time.Time { return c.ASCEffectiveDate }),
+	textProperty("opps-payment-group", func(c *Concept) string { return c.OPPSPaymentGroup }),
+	textProperty("opps-payment-indicator", func(c *Concept) string { return c.OPPSPaymentIndicator }),
+	dateProperty("opps-effective-date", func(c *Concept) time.Time { return c.OPPSEffectiveDate }),
+	textProperty("processing-note", func(c *Concept) string {
 		if c.ProcessingNote == "0000" {
 			return ""
 		}
 		return c.ProcessingNote
-	}},
-	{"betos", func(c *Concept) string { return c.BETOS }},
-	{"type-of-service", func(c *Concept) string { return joined(c.TypesOfService) }},
-	{"anesthesia-base-units", func(c *Concept) string {
+	}),
+	textProperty("betos", func(c *Concept) string { return c.BETOS }),
+	listProperty("type-of-service", func(c *Concept) []string { return c.TypesOfService }),
+	textProperty("anesthesia-base-units", func(c *Concept) string {
 		if c.AnesthesiaBaseUnits == nil {
 			return ""
 		}
 		return strconv.Itoa(*c.AnesthesiaBaseUnits)
-	}},
-	{"added-date", func(c *Concept) string { return day(c.AddedDate) }},
-	{"termination-date", func(c *Concept) string { return day(c.TerminationDate) }},
+	}),
+	dateProperty("added-date", func(c *Concept) time.Time { return c.AddedDate }),
+	dateProperty("termination-date", func(c *Concept) time.Time { return c.TerminationDate }),
 }

@@ -31,7 +31,7 @@ var allReleases struct {
 }
 
 // loadAll loads the whole shared data directory once per test binary.
-func loadAll(t *testing.T) []*Release {
+func loadAll(t testing.TB) []*Release {
 	t.Helper()
 	dir := testenv.HCPCSData(t)
 	allReleases.Lock()
