@@ -264,7 +264,7 @@ func TestOperationDefinitionsResolve(t *testing.T) {
 			require.NotEmpty(t, od.Parameter)
 		}
 	}
-	require.Equal(t, 3, own, "versions, cache-control and batch-validate-code")
+	require.Equal(t, 4, own, "versions, cache-control, batch-validate-code and history")
 	rec = doRequest(t, http.MethodGet, "/fhir/OperationDefinition/CodeSystem-lookup", "", nil)
 	require.Equal(t, http.StatusNotFound, rec.Code)
 	require.Contains(t, rec.Body.String(), "http://hl7.org/fhir/OperationDefinition/")

@@ -14,6 +14,7 @@
 //	GET  /fhir/CodeSystem/{id}                  hcpcs-YYYY-MM, or a supplementary code system
 //	GET|POST /fhir/CodeSystem[/{id}]/$lookup
 //	GET|POST /fhir/CodeSystem[/{id}]/$validate-code
+//	GET|POST /fhir/CodeSystem[/{id}]/$history     release history: one code, or a release diff (history.go)
 //	GET  /fhir/ValueSet[/{id}][?url,version,name,title,status,_id,_summary,_elements,_count,_offset]
 //	                                            built-in and loaded value sets
 //	GET|POST /fhir/ValueSet[/{id}]/$validate-code

@@ -123,6 +123,11 @@ func (s *Server) lookup(c *gin.Context, cs *codeSystemResource) error {
 		}
 		out.add(lookupProperty(pv))
 	}
+	// The history is long and not a property of the concept in one
+	// release: it is answered only when asked for by name, never for `*`.
+	if wanted[historyProperty] {
+		lookupHistory(out, snap.History(), res.Concept.Code, res.Release.Version)
+	}
 	s.write(c, http.StatusOK, out.p)
 	return nil
 }
@@ -200,6 +205,10 @@ func lookupTarget(p *opParams, cs *codeSystemResource) (code, system, version st
 	return code, system, version, nil
 }
 
+// historyProperty asks $lookup for the code's release history
+// (lookupHistory).
+const historyProperty = "history"
+
 // propertyFilter is the `property` input: none or `*` means all.
 type propertyFilter map[string]bool
 
@@ -220,8 +229,8 @@ func wantedProperties(p *opParams) (propertyFilter, error) {
 			if v == "*" {
 				return nil, nil
 			}
-			if _, ok := terminology.PropertyByCode(v); !ok && !standardLookupProperties[v] && !strings.HasPrefix(v, "lang.") {
-				return nil, badRequest("property", fmt.Sprintf("Unknown property `%s`. Known: %s, and the standard ones (display, designation, definition, …).",
+			if _, ok := terminology.PropertyByCode(v); !ok && !standardLookupProperties[v] && !strings.HasPrefix(v, "lang.") && v != historyProperty {
+				return nil, badRequest("property", fmt.Sprintf("Unknown property `%s`. Known: %s, history, and the standard ones (display, designation, definition, …).",
 					v, strings.Join(propertyCodes(), ", ")))
 			}
 			f[v] = true

@@ -109,6 +109,7 @@ func (s *Server) capabilityStatement(c *gin.Context) fm.CapabilityStatement {
 					Operation: []fm.CapabilityStatementRestResourceOperation{
 						operation("lookup", "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup"),
 						operation("validate-code", "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code"),
+						{Name: "history", Definition: base + "/OperationDefinition/history", Documentation: ptr(historyDocumentation)},
 					},
 				},
 				{

@@ -27,9 +27,11 @@ func (s *Server) codeSystemOrOp(c *gin.Context) error {
 		return s.lookup(c, nil)
 	case "$validate-code":
 		return s.validateCodeSystem(c, nil)
+	case "$history":
+		return s.history(c, nil)
 	}
 	if strings.HasPrefix(id, "$") {
-		return unknownOperation(fmt.Sprintf("Operation %s is not supported on CodeSystem; supported: $lookup, $validate-code.", id))
+		return unknownOperation(fmt.Sprintf("Operation %s is not supported on CodeSystem; supported: $lookup, $validate-code, $history.", id))
 	}
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		return readOnly("CodeSystem resources are read-only: GET or HEAD.")
@@ -53,8 +55,10 @@ func (s *Server) codeSystemInstanceOp(c *gin.Context) error {
 		return s.lookup(c, cs)
 	case "$validate-code":
 		return s.validateCodeSystem(c, cs)
+	case "$history":
+		return s.history(c, cs)
 	}
-	return unknownOperation(fmt.Sprintf("Operation %s is not supported on CodeSystem/%s; supported: $lookup, $validate-code.", c.Param("op"), cs.id))
+	return unknownOperation(fmt.Sprintf("Operation %s is not supported on CodeSystem/%s; supported: $lookup, $validate-code, $history.", c.Param("op"), cs.id))
 }
 
 func (s *Server) findCodeSystem(snap *terminology.Snapshot, id string) (*codeSystemResource, error) {

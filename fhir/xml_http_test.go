@@ -41,6 +41,10 @@ var xmlExtraCases = []goldenCase{
 	getCase("vs-read", "/fhir/ValueSet/hcpcs-all", 200),
 	getCase("vs-search", fhirPath("/ValueSet", "_count", "3"), 200),
 	getCase("operation-definition", "/fhir/OperationDefinition/CodeSystem-lookup", 200),
+	getCase("history-diff", fhirPath("/CodeSystem/$history", "kind", "terminated,property"), 200),
+	getCase("history-code", fhirPath("/CodeSystem/$history", "code", "A9513"), 200),
+	postCase("history-code-post", "/fhir/CodeSystem/$history", `{"resourceType":"Parameters","parameter":[{"name":"code","valueCode":"A9513"}]}`, 200),
+	getCase("lookup-history", fhirPath(csLookup, "system", hcpcsURL, "code", "A9513", "property", "history"), 200),
 	getCase("translate-get", fhirPath("/ConceptMap/$translate", "system", hcpcsURL, "code", "E0100"), 200),
 	postCase("translate-tx-resource", "/fhir/ConceptMap/$translate", txParams(
 		`{"name":"system","valueUri":"http://example.org/fhir/CodeSystem/local"},{"name":"code","valueCode":"stick"}`, ownMap), 200),

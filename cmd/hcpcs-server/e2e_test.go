@@ -60,6 +60,10 @@ func TestNodeClients(t *testing.T) {
 		base + "/ValueSet/mobility-with-sides",
 		base + "/ValueSet/mobility-with-sides/$expand?includeDesignations=true",
 		base + "/ValueSet?_summary=true",
+		// The release history: one code's, a release diff, and in $lookup.
+		base + "/CodeSystem/$history?code=G1000",
+		base + "/CodeSystem/$history?from=2020-01&to=2020-04",
+		base + "/CodeSystem/$lookup?system=" + q(hcpcs) + "&code=G1000&property=history",
 		// An offset beyond the end (400).
 		base + "/ValueSet/$expand?url=" + q(hcpcs+"?fhir_vs") + "&offset=9000",
 	}
@@ -106,7 +110,7 @@ func TestConformanceResourcesValidate(t *testing.T) {
 			}
 		}
 	}
-	require.Len(t, resources, 5, "the two statements and three OperationDefinitions of this server")
+	require.Len(t, resources, 6, "the two statements and four OperationDefinitions of this server")
 
 	validate := exec.CommandContext(t.Context(), node, append([]string{filepath.Join(jsDir, "validate.js")}, resources...)...)
 	validate.Dir = jsDir
