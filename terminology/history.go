@@ -291,6 +291,11 @@ func compareReleases(older, newer *Release) *ReleaseDiff {
 		old, ok := older.Concept(c.Code)
 		if !ok {
 			d.Changes = append(d.Changes, withAction(Change{Code: c.Code, Kind: ChangeAdded, New: c.LongDescription}, c))
+			// Added and terminated within the unloaded releases between
+			// the two: both happened.
+			if c.Terminated() {
+				d.Changes = append(d.Changes, withAction(Change{Code: c.Code, Kind: ChangeTerminated, New: day(c.TerminationDate)}, c))
+			}
 			continue
 		}
 		d.Changes = appendConceptChanges(d.Changes, old, c)

@@ -2,6 +2,7 @@ package terminology
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -157,7 +158,16 @@ func TestHistoryAgreesWithSourcesCounts(t *testing.T) {
 				long++
 			}
 		}
-		got[d.To] = counts{n[ChangeAdded], n[ChangeRemoved], n[ChangeTerminated], long}
+		// SOURCES counts the codes of both releases that became
+		// terminated; a code added already terminated is not among them.
+		added := d.Codes(ChangeAdded)
+		terminated := 0
+		for _, code := range d.Codes(ChangeTerminated) {
+			if !slices.Contains(added, code) {
+				terminated++
+			}
+		}
+		got[d.To] = counts{n[ChangeAdded], n[ChangeRemoved], terminated, long}
 	}
 	require.Equal(t, want, got)
 }
@@ -184,6 +194,7 @@ func TestCompareReleases(t *testing.T) {
 		&Concept{Code: "A0004", Kind: Procedure, LongDescription: "Moved end", TerminationDate: day0("2024-09-30")},
 		&Concept{Code: "AA", Kind: Modifier, LongDescription: "Same", ActionCode: "N"},
 		&Concept{Code: "A0005", Kind: Procedure, LongDescription: "New", ActionCode: "A"},
+		&Concept{Code: "A0006", Kind: Procedure, LongDescription: "Short-lived", TerminationDate: day0("2024-05-31"), ActionCode: "D"},
 	)
 	d := compareReleases(older, newer)
 	require.Equal(t, "2024-01", d.From)
@@ -201,10 +212,12 @@ func TestCompareReleases(t *testing.T) {
 		{Code: "A0004", Kind: ChangeProperty, Property: "anesthesia-base-units", Old: "0"},
 		{Code: "A0004", Kind: ChangeProperty, Property: "termination-date", Old: "2024-06-30", New: "2024-09-30"},
 		{Code: "A0005", Kind: ChangeAdded, New: "New", ActionCode: "A"},
-	}, d.Changes, "a processing note of 0000 is no note; action columns are not compared")
+		{Code: "A0006", Kind: ChangeAdded, New: "Short-lived", ActionCode: "D"},
+		{Code: "A0006", Kind: ChangeTerminated, New: "2024-05-31", ActionCode: "D"},
+	}, d.Changes, "a processing note of 0000 is no note; action columns are not compared; a code added already terminated is both")
 
 	require.Equal(t, []string{"A0001", "A0004"}, d.Codes(ChangeProperty))
-	require.Equal(t, map[ChangeKind]int{ChangeLongDescription: 1, ChangeProperty: 4, ChangeRemoved: 1, ChangeReinstated: 1, ChangeAdded: 1}, d.Counts())
+	require.Equal(t, map[ChangeKind]int{ChangeLongDescription: 1, ChangeProperty: 4, ChangeRemoved: 1, ChangeReinstated: 1, ChangeAdded: 2, ChangeTerminated: 1}, d.Counts())
 	require.Len(t, d.Filter(), len(d.Changes))
 	require.Equal(t, []Change{{Code: "A0002", Kind: ChangeRemoved, Old: "Gone"}}, d.Filter(ChangeRemoved))
 }
