@@ -276,3 +276,24 @@ func TestHistoryDeclared(t *testing.T) {
 	}
 	require.Equal(t, map[string]bool{"system": true, "code": true, "from": true, "to": true, "kind": true}, in)
 }
+
+// BenchmarkHistoryHandler: one code's history and the full release diff
+// (2023-01 → 2025-10, about 2,000 changes) through the handler, rendered as
+// JSON; the response cache is not in front of the engine.
+func BenchmarkHistoryHandler(b *testing.B) {
+	e := testEngine(b)
+	for _, bc := range []struct{ name, target string }{
+		{"code", historyURL("code=A9513")},
+		{"release-diff", historyURL("from=2023-01&to=2025-10")},
+		{"release-diff-xml", historyURL("from=2023-01&to=2025-10&_format=xml")},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if rec := serve(e, http.MethodGet, bc.target, "", nil); rec.Code != http.StatusOK {
+					b.Fatal(rec.Body.String())
+				}
+			}
+		})
+	}
+}
