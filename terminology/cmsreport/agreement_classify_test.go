@@ -108,7 +108,7 @@ func (c comparison) oursOnly(k compared, code string) string {
 	switch k.cms {
 	case cmsreport.Added:
 		if !con.AddedDate.After(c.prev.Effective) {
-			return fmt.Sprintf("ADD DT %s is not after %s, yet the %s file lacks the code: CMS added it after publishing that file; this report %s", day(con.AddedDate), c.prev.Version, c.prev.Version, label)
+			return fmt.Sprintf("ADD DT %s is not after %s, yet the %s file lacks the code%s; this report %s", day(con.AddedDate), c.prev.Version, c.prev.Version, c.prevReportSays(code), label)
 		}
 		q := c.unloadedQuarter(con.AddedDate)
 		if e, _ := c.rep.Entry(code); q != "" && con.Terminated() && e.Has(cmsreport.Discontinued) {
@@ -120,7 +120,7 @@ func (c comparison) oursOnly(k compared, code string) string {
 		return fmt.Sprintf("ADD DT %s, ACTION CD %s; this report %s", day(con.AddedDate), con.ActionCode, label)
 	case cmsreport.Discontinued:
 		if con.TerminationDate.Before(c.prev.Effective) {
-			return fmt.Sprintf("TERM DT %s is before %s, yet the %s file had no TERM DT: CMS terminated it retroactively; this report %s", day(con.TerminationDate), c.prev.Version, c.prev.Version, label)
+			return fmt.Sprintf("TERM DT %s is before %s, yet the %s file had no TERM DT%s; this report %s", day(con.TerminationDate), c.prev.Version, c.prev.Version, c.prevReportSays(code), label)
 		}
 		return fmt.Sprintf("TERM DT %s, ACTION CD %s; this report %s", day(con.TerminationDate), con.ActionCode, label)
 	}
@@ -137,6 +137,18 @@ func (c comparison) oursOnly(k compared, code string) string {
 		return "corrected without an action: ACTION CD N, and this report says \"No Change\""
 	}
 	return fmt.Sprintf("CMS does not report it: ACTION CD %s, and this report %s", con.ActionCode, label)
+}
+
+// prevReportSays tells what the previous release's report, if there is
+// one, says of a code.
+func (c comparison) prevReportSays(code string) string {
+	if c.prevRep == nil {
+		return ""
+	}
+	if e, ok := c.prevRep.Entry(code); ok {
+		return fmt.Sprintf(" and its report says %q", e.Label)
+	}
+	return " and its report does not list it"
 }
 
 // engineAddedTerminated is the reason for a code that the history engine

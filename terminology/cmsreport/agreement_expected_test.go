@@ -13,12 +13,14 @@ package cmsreport_test
 //   - "added in unloaded quarter … and terminated": codes that lived and
 //     died between two annual files; CMS reports them Discontinued.
 //   - "ADD DT … is not after …, yet the … file lacks the code" and "TERM DT
-//     … is before …, yet the … file had no TERM DT": CMS changed the code
-//     with a date before the file it left out; no report mentions it.
+//     … is before …, yet the … file had no TERM DT": a date earlier than
+//     the previous file, which did not show it; this report says "No
+//     Change".
 //   - "code reused": G9890 and G9891 got a new meaning in 2018-04.
+//   - J7328 (2018-01): renamed with a payment change, reported as that only.
 //   - "engine bug": see the note on engineAddedTerminated.
 var expectedDisagreements = []expected{
-	{"2018-01", "added", "ours only: ADD DT 2017-01-01 is not after 2017-01, yet the 2017-01 file lacks the code: CMS added it after publishing that file; this report says \"No Change\"",
+	{"2018-01", "added", "ours only: ADD DT 2017-01-01 is not after 2017-01, yet the 2017-01 file lacks the code and its report does not list it; this report says \"No Change\"",
 		"C1842 G0659"},
 	{"2018-01", "added", "ours only: added in unloaded quarter 2017-04 (ADD DT 2017-04-01) and terminated by this release (TERM DT 2017-12-31): CMS gives one type per code and reports it discontinued",
 		"C9484 C9485 C9486"},
@@ -36,7 +38,7 @@ var expectedDisagreements = []expected{
 		"C9489 C9490 Q9984 Q9985 Q9986 Q9987 Q9988 Q9989"},
 	{"2018-01", "terminated", "CMS only: engine bug: the code is new since 2017-01 (ADD DT 2017-10-01) and arrives terminated (TERM DT 2017-12-31), but the diff reports it as added only, not terminated",
 		"C9491 C9494"},
-	{"2018-01", "terminated", "ours only: TERM DT 2016-12-31 is before 2017-01, yet the 2017-01 file had no TERM DT: CMS terminated it retroactively; this report says \"No Change\"",
+	{"2018-01", "terminated", "ours only: TERM DT 2016-12-31 is before 2017-01, yet the 2017-01 file had no TERM DT and its report says \"No Change\"; this report says \"No Change\"",
 		"G0477 G0478 G0479"},
 	{"2018-01", "long-description", "ours only: corrected without an action: ACTION CD N, and this report says \"No Change\"",
 		"G0259 G0480 G0481 G0482 G0483 G8896 J3060 J7342"},
@@ -60,7 +62,7 @@ var expectedDisagreements = []expected{
 		"C9463 C9464 C9465 C9466 C9467 C9468 K0903"},
 	{"2019-01", "added", "ours only: added in unloaded quarter 2018-04 (ADD DT 2018-04-01) and terminated by this release (TERM DT 2018-06-30): CMS gives one type per code and reports it discontinued",
 		"C9469"},
-	{"2019-01", "added", "ours only: ADD DT 2018-01-01 is not after 2018-01, yet the 2018-01 file lacks the code: CMS added it after publishing that file; this report says \"No Change\"",
+	{"2019-01", "added", "ours only: ADD DT 2018-01-01 is not after 2018-01, yet the 2018-01 file lacks the code and its report does not list it; this report says \"No Change\"",
 		"G9868 G9869 G9870"},
 	{"2019-01", "added", "CMS only: code reused: re-added with ADD DT 2018-04-01 (the 2018-01 file has ADD DT 2018-01-01) and a new description: our diff shows description changes",
 		"G9890 G9891"},
@@ -90,7 +92,7 @@ var expectedDisagreements = []expected{
 		"G9367 G9368 G9490 G9637 G9638"},
 	{"2019-01", "short-description", "ours only: code reused: re-added with ADD DT 2018-04-01 (the 2018-01 file has ADD DT 2018-01-01) and a new description; this report says \"ADD\"",
 		"G9890 G9891"},
-	{"2020-01", "added", "ours only: ADD DT 2019-01-01 is not after 2019-01, yet the 2019-01 file lacks the code: CMS added it after publishing that file; this report says \"No Change\"",
+	{"2020-01", "added", "ours only: ADD DT 2019-01-01 is not after 2019-01, yet the 2019-01 file lacks the code and its report does not list it; this report says \"No Change\"",
 		"C1890 G2001 G2002 G2003 G2004 G2005 G2006 G2007 G2008 G2009 G2013 G2014 G2015 J1095 J2186 J2787 Q5111"},
 	{"2020-01", "added", "ours only: added in unloaded quarter 2019-04 (ADD DT 2019-04-01) and terminated by this release (TERM DT 2019-09-30): CMS gives one type per code and reports it discontinued",
 		"C9040 C9044 C9045"},
@@ -100,9 +102,9 @@ var expectedDisagreements = []expected{
 		"C9043"},
 	{"2020-01", "added", "ours only: added in unloaded quarter 2019-07 (ADD DT 2019-07-01) and terminated by this release (TERM DT 2019-09-30): CMS gives one type per code and reports it discontinued",
 		"C9048 C9049 C9050 C9051 C9052"},
-	{"2020-01", "added", "ours only: ADD DT 2011-01-01 is not after 2019-01, yet the 2019-01 file lacks the code: CMS added it after publishing that file; this report says \"No Change\"",
+	{"2020-01", "added", "ours only: ADD DT 2011-01-01 is not after 2019-01, yet the 2019-01 file lacks the code and its report does not list it; this report says \"No Change\"",
 		"DA"},
-	{"2020-01", "terminated", "ours only: TERM DT 2018-12-31 is before 2019-01, yet the 2019-01 file had no TERM DT: CMS terminated it retroactively; this report says \"No Change\"",
+	{"2020-01", "terminated", "ours only: TERM DT 2018-12-31 is before 2019-01, yet the 2019-01 file had no TERM DT and its report says \"ADD\"; this report says \"No Change\"",
 		"C9034"},
 	{"2020-01", "terminated", "CMS only: engine bug: the code is new since 2019-01 (ADD DT 2019-04-01) and arrives terminated (TERM DT 2019-09-30), but the diff reports it as added only, not terminated",
 		"C9040 C9044 C9045"},

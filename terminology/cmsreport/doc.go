@@ -13,14 +13,17 @@
 //     change only; 2019 and 2020 add the short and the long description,
 //     in columns that the header's "SHORT DESCRIPTION" and "LONG
 //     DESCRIPTION" place. Their long descriptions are cut at the right
-//     edge of the page (62 characters in 2019, 71 in 2020), so they are
+//     edge of the page (61 characters in 2019, 70 in 2020), so they are
 //     prefixes: [Report.LongCut] says so. Lines before the header (CMS's
 //     disclaimer) are skipped; the files are cp1252.
 //   - Spreadsheets (trans_alpha.xlsx, 2020 quarters): the sheet whose name
 //     starts "Changes by HCPC", with a header row HCPC/MOD, ACTION CD,
 //     SHORT DESCRIPTION, LONG DESCRIPTION after some disclaimer rows, and
 //     an "Action Code Key" sheet of letters and labels
-//     ([Report.ActionCodes]).
+//     ([Report.ActionCodes]). The "Changes by Action Code" sheet is not
+//     read: it holds the same rows in another order, except that in
+//     2020-07 it lists CS twice (as "No Change" with the old descriptions,
+//     and as changed), where the by-code sheet lists it once.
 //
 // Some reports list every code of the release, most with "No Change"; the
 // reader keeps those entries, so that a report can be checked for listing
