@@ -151,12 +151,6 @@ func (c comparison) prevReportSays(code string) string {
 	return " and its report does not list it"
 }
 
-// engineAddedTerminated is the reason for a code that the history engine
-// reports as added only although it arrives terminated (docs/cms-change-
-// reports.md, "Engine bug found"): compareReleases emits ChangeAdded for a
-// code missing from the older release and never looks at its TERM DT.
-const engineAddedTerminated = "engine bug: the code is new since %s (ADD DT %s) and arrives terminated (TERM DT %s), but the diff reports it as added only, not terminated"
-
 // cmsOnly says why CMS reports a change of kind k that our side does not
 // show, from the two ANWEB records.
 func (c comparison) cmsOnly(k compared, code string) string {
@@ -183,9 +177,6 @@ func (c comparison) cmsOnly(k compared, code string) string {
 		}
 		return fmt.Sprintf("already in the %s file (ADD DT %s, TERM DT %s)", c.prev.Version, day(old.AddedDate), day(old.TerminationDate))
 	case cmsreport.Discontinued:
-		if !inPrev && con.Terminated() {
-			return fmt.Sprintf(engineAddedTerminated, c.prev.Version, day(con.AddedDate), day(con.TerminationDate))
-		}
 		if !con.Terminated() {
 			return fmt.Sprintf("the ANWEB record has no TERM DT (ACTION CD %s)", con.ActionCode)
 		}
