@@ -82,7 +82,7 @@ const DefaultRepublishEvery = 10 * time.Minute
 var DefaultSharedOps = []string{opRead}
 
 // CacheOps are the operation names of SharedOps and of Observe.
-var CacheOps = []string{opLookup, opValidate, opRead, opSearch, opExpand}
+var CacheOps = []string{opLookup, opValidate, opRead, opSearch, opExpand, opHistory}
 
 // X-Cache values (docs/contract.md).
 const (
@@ -109,6 +109,7 @@ const (
 	opRead     = "read"
 	opSearch   = "search"
 	opExpand   = "expand"
+	opHistory  = "history"
 )
 
 // policyFor classifies a request by its route: the cache operation, or ""
@@ -126,6 +127,8 @@ func policyFor(c *gin.Context) string {
 			return opLookup
 		case id == "$validate-code":
 			return opValidate
+		case id == "$history":
+			return opHistory
 		case get && !strings.HasPrefix(id, "$"):
 			return opRead
 		}
@@ -135,6 +138,8 @@ func policyFor(c *gin.Context) string {
 			return opLookup
 		case "$validate-code":
 			return opValidate
+		case "$history":
+			return opHistory
 		}
 	case "/fhir/ValueSet/:id":
 		switch id := c.Param("id"); {

@@ -27,6 +27,8 @@ var operationParams = setOf(
 	"filter", "contextDirection", "offset", "count", "includeDesignations", "designation", "includeDefinition",
 	"excludeNested", "excludeNotForUI", "excludePostCoordinated", "exclude-system", "system-version",
 	"check-system-version", "force-system-version", "limitedExpansion", "incomplete-ok", "tx-resource",
+	// $history (history.go)
+	"from", "to", "kind",
 	// profile parameters of the HL7 validator and the tx-ecosystem tests
 	"default-to-latest-version", "default-valueset-version", "valueSetMode", "profile", "diagnostics",
 	"mode", "cache-id", "includeAlternateCodes", "_incomplete", "__Accept-Language",
