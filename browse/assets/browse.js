@@ -185,7 +185,11 @@
     }
     form.setAttribute('aria-busy', 'true');
     try {
-      const res = await fetch(expandURL(s), { headers: { Accept: 'application/fhir+json' } });
+      // Accept-Language: * keeps the display the CMS long description, as
+      // on the server-rendered page: the browser's own language (en-US)
+      // would make $expand show the short description, the designation
+      // tagged "en".
+      const res = await fetch(expandURL(s), { headers: { Accept: 'application/fhir+json', 'Accept-Language': '*' } });
       const body = await res.json();
       if (mine !== seq) {
         return; // a newer search has started
