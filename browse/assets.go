@@ -60,7 +60,6 @@ func (h *Handler) serveAsset(w http.ResponseWriter, r *http.Request) {
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", a.contentType)
-	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("ETag", `"`+a.hash+`"`)
 	if r.URL.Query().Get("v") == a.hash {
 		hdr.Set("Cache-Control", "public, max-age=31536000, immutable")

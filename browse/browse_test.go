@@ -135,6 +135,7 @@ func TestRedirectsAndMethods(t *testing.T) {
 			rec := get(t, h, tc.method, tc.target)
 			require.Equal(t, tc.status, rec.Code)
 			require.Equal(t, tc.location, rec.Header().Get("Location"))
+			require.Equal(t, ContentSecurityPolicy, rec.Header().Get("Content-Security-Policy"))
 			switch tc.status {
 			case http.StatusMethodNotAllowed:
 				require.Equal(t, "GET, HEAD", rec.Header().Get("Allow"))
