@@ -114,6 +114,8 @@ async function main(argv) {
     eq(await page.locator('#display').textContent(), facts.topDisplay, 'display of the first result');
     expect(await page.locator('#timeline li.release').count() === facts.releases.length, 'the timeline has one entry per loaded release');
     await shot(page, 'code-page.png');
+    await page.evaluate(() => document.getElementById('history-heading').scrollIntoView());
+    await shot(page, 'code-history.png');
   });
 
   await check('a cross-reference links to the code it names', async () => {
@@ -142,6 +144,7 @@ async function main(argv) {
     expect(kinds.length > 0 && kinds.every((k) => k === 'added'), `rows of other kinds: ${[...new Set(kinds)]}`);
     eq(await page.locator('#changes tbody tr:first-child th').textContent(), facts.firstAdded, 'the first added code');
     expect((await page.locator('#diff-status').textContent()).startsWith(`${facts.diffCounts.added} changes`), 'the filtered total');
+    await page.evaluate(() => document.getElementById('diff-status').scrollIntoView());
     await shot(page, 'release-diff-added.png');
   });
 
@@ -218,6 +221,8 @@ async function main(argv) {
       expect(gaps.some((g) => g.includes(v)), `the unloaded release ${v} is not stated on the timeline`);
     }
     await shot(plain, 'nojs-code-page.png');
+    await plain.locator('#history-heading').scrollIntoViewIfNeeded();
+    await shot(plain, 'nojs-code-history.png');
   });
   await check('without JavaScript: the search form renders ranked results on the server', async () => {
     await plain.goto(`${base}/browse`);
