@@ -76,7 +76,7 @@ func TestBrowser(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	t.Logf("node browser-test.js:\n%s", out)
 	require.NoError(t, err, "the browser checks failed (see the log above)")
-	require.Contains(t, string(out), "browse: 10 passed, 0 failed")
+	require.Contains(t, string(out), "browse: 11 passed, 0 failed")
 }
 
 // readBrowserFacts reads from the domain what the pages must show.

@@ -234,6 +234,15 @@ async function main(argv) {
     expect(await plain.locator('#results mark').count() > 0, 'no <mark> in the server-rendered results');
     await shot(plain, 'nojs-search.png');
   });
+  await check('without JavaScript: a release page filters its diff by kind', async () => {
+    const res = await plain.goto(`${base}/browse/release/${facts.latest}`);
+    eq(res.status(), 200, 'status');
+    await plain.locator('#kind-terminated').check();
+    await Promise.all([plain.waitForURL(/kind=terminated/), plain.locator('#kind-form button[type=submit]').click()]);
+    const kinds = await plain.locator('#changes tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.kind));
+    expect(kinds.length > 0 && kinds.every((k) => k === 'terminated'), `rows of other kinds: ${[...new Set(kinds)]}`);
+    expect((await plain.locator('#diff-status').textContent()).startsWith(`${facts.diffCounts.terminated} changes`), 'the filtered total');
+  });
   await nojs.context.close();
   for (const d of [js.dir, nojs.dir]) {
     fs.rmSync(d, { recursive: true, force: true });
