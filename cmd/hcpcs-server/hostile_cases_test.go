@@ -318,7 +318,7 @@ func unknownCases() []hostileCase {
 		"/fhir/CodeSystem/$foo", "/fhir/CodeSystem/$expand", "/fhir/ValueSet/$lookup", "/fhir/$lookup", "/fhir/$expand",
 		"/fhir/$validate-code", "/fhir/$meta", "/fhir/CodeSystem/hcpcs-2025-10/$expand", "/fhir/ConceptMap/$expand",
 		"/fhir/ConceptMap/$closure", "/fhir/CodeSystem/$subsumes", "/fhir/ValueSet/x/$foo", "/fhir/CodeSystem/nope",
-		"/fhir/ValueSet/nope", "/fhir/ConceptMap/nope", "/fhir", "/", "/fhir/$", "/fhir/CodeSystem/$",
+		"/fhir/ValueSet/nope", "/fhir/ConceptMap/nope", "/fhir", "/fhir/$", "/fhir/CodeSystem/$",
 	}
 	var out []hostileCase
 	for _, p := range paths {

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/hcpcs-server/hcpcs-server/browse"
 	"github.com/hcpcs-server/hcpcs-server/cache"
 	"github.com/hcpcs-server/hcpcs-server/fhir"
 	"github.com/hcpcs-server/hcpcs-server/terminology"
@@ -334,8 +335,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		engine.POST("/admin/reload", reloads.handler(cfg.adminToken))
 	}
 
+	browser := browse.New(store.Snapshot, browse.Options{Logger: log})
 	srv := &http.Server{
-		Handler: engine,
+		Handler: withBrowser(browser, engine, metrics, &draining),
 		// Slow clients must not pin connections; the full CodeSystem
 		// download (several MB) needs the long write timeout.
 		ReadHeaderTimeout: 10 * time.Second,
