@@ -153,7 +153,7 @@ func TestCapabilityStatementTerminologyServer(t *testing.T) {
 			ops[r.Type] = append(ops[r.Type], o.Name)
 		}
 	}
-	require.ElementsMatch(t, []string{"lookup", "validate-code"}, ops["CodeSystem"])
+	require.ElementsMatch(t, []string{"lookup", "validate-code", "history"}, ops["CodeSystem"])
 	require.ElementsMatch(t, []string{"expand", "validate-code", "batch-validate-code"}, ops["ValueSet"])
 	var system []string
 	for _, o := range rest.Operation {

@@ -90,7 +90,7 @@ type releaseSystem struct {
 func (s *releaseSystem) Info() valueset.Info {
 	return valueset.Info{URL: SystemURL, Version: s.r.Version, Name: "HCPCSLevelII",
 		Title: "Healthcare Common Procedure Coding System (HCPCS) Level II", Status: "active",
-		CaseSensitive: true, Content: "complete", Date: s.r.Effective}
+		CaseSensitive: true, Content: "complete", Language: "en", Date: s.r.Effective}
 }
 
 // view returns the concept's view with the status as of s.asOf.

@@ -185,11 +185,10 @@
     }
     form.setAttribute('aria-busy', 'true');
     try {
-      // Accept-Language: * keeps the display the CMS long description, as
-      // on the server-rendered page: the browser's own language (en-US)
-      // would make $expand show the short description, the designation
-      // tagged "en".
-      const res = await fetch(expandURL(s), { headers: { Accept: 'application/fhir+json', 'Accept-Language': '*' } });
+      // The browser's own Accept-Language (en-US) is sent: HCPCS displays
+      // are English, so $expand answers with the CMS long description, as
+      // the server-rendered page shows it.
+      const res = await fetch(expandURL(s), { headers: { Accept: 'application/fhir+json' } });
       const body = await res.json();
       if (mine !== seq) {
         return; // a newer search has started
