@@ -57,3 +57,22 @@ func xmlSpecial(s []byte, i int, table *[256]bool) int {
 		}
 	}
 }
+
+// jsonTextStop returns the index of the first byte of s at or after i that
+// a JSON string must escape (a quote, a backslash, a control character),
+// or len(s).
+func jsonTextStop(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if controlByte(w)|zeroByte(w^(ones*'"'))|zeroByte(w^(ones*'\\')) != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
+}
