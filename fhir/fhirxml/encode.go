@@ -36,6 +36,22 @@ func (e *Error) Error() string {
 // does not know is an *Error naming its path; dst is then returned as it
 // was given.
 func AppendXML(dst, src []byte) ([]byte, error) {
+	return AppendXMLStreaming(dst, src, nil)
+}
+
+// StreamChunk is how much XML AppendXMLStreaming writes, at least, between
+// two calls of its written.
+const StreamChunk = 256 << 10
+
+// AppendXMLStreaming is AppendXML that also hands the XML, as it goes, to
+// written: between two items of the resource's arrays (the concepts of a
+// CodeSystem), once at least StreamChunk bytes have been appended since the
+// last call, and once at the end. The chunks, in order, make up the XML
+// appended to dst; the encoder appends past each, never into it, so
+// written may hand them to another goroutine (a compressor) that reads
+// them while the rest is converted. On an error, the chunks already handed
+// over are to be discarded.
+func AppendXMLStreaming(dst, src []byte, written func(chunk []byte)) ([]byte, error) {
 	e := encoderPool.Get().(*encoder)
 	defer encoderPool.Put(e)
 	root, err := parseJSON(src, &e.tree)
@@ -44,6 +60,8 @@ func AppendXML(dst, src []byte) ([]byte, error) {
 	}
 	e.buf, e.path, e.slots = dst, e.path[:0], e.slots[:0]
 	n := len(dst)
+	e.written, e.handed = written, n
+	defer func() { e.written = nil }()
 	if cap(e.buf)-n < len(src)*4/3 {
 		e.buf = slices.Grow(e.buf, len(src)*3/2) // the XML runs to some 1.3 to 1.4 times the JSON
 	}
@@ -54,7 +72,19 @@ func AppendXML(dst, src []byte) ([]byte, error) {
 	if err != nil {
 		return dst[:n], err
 	}
+	if written != nil && e.handed < len(out) {
+		written(out[e.handed:len(out):len(out)])
+	}
 	return out, nil
+}
+
+// handOver passes the XML written since the last call to e.written, once
+// there is a chunk of it.
+func (e *encoder) handOver() {
+	if e.written != nil && len(e.buf)-e.handed >= StreamChunk {
+		e.written(e.buf[e.handed:len(e.buf):len(e.buf)])
+		e.handed = len(e.buf)
+	}
 }
 
 // Encode writes the FHIR XML of the FHIR JSON resource src to w, in one
@@ -81,6 +111,9 @@ type encoder struct {
 	buf   []byte
 	path  []pathStep // the elements down to the one being written, for errors
 	slots []slot     // the members of the objects being written, each in order
+
+	written func([]byte) // AppendXMLStreaming's
+	handed  int          // e.buf[:handed] is handed to written
 }
 
 // pathStep is one element of a path: its name and, in an array, its index
@@ -273,7 +306,13 @@ func (e *encoder) complexes(el elementDef, name []byte, ref fieldRef, v jsonValu
 	}
 	return e.tree.each(v, func(i int, item jsonValue) error {
 		e.at(i)
-		return e.complex(name, ref, item)
+		if err := e.complex(name, ref, item); err != nil {
+			return err
+		}
+		if v.lazy {
+			e.handOver()
+		}
+		return nil
 	})
 }
 

@@ -161,9 +161,14 @@ func (t *jsonTree) container(closer byte) (jsonValue, error) {
 			}
 			var v jsonValue
 			var err error
-			if closer == '}' && t.lazy && t.depth == 1 && t.objectsAhead() {
+			t.space()
+			switch {
+			case t.pos < len(t.in) && t.in[t.pos] == '"': // most values: value's case, without the call
+				v.kind = jsonString
+				v.text, err = t.str()
+			case closer == '}' && t.lazy && t.depth == 1 && t.objectsAhead():
 				v, err = t.skipArray()
-			} else {
+			default:
 				v, err = t.value()
 			}
 			if err != nil {
