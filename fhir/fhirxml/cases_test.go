@@ -90,9 +90,9 @@ var codecCases = []struct {
 		// written: the resource's own escaped string, written after them,
 		// must survive that.
 		name: "a resource's array of objects, with escapes inside and after it",
-		json: `{"resourceType":"ValueSet","purpose":"why \"this\"","useContext":[{"code":{"code":"a\"b"},"valueCodeableConcept":{"text":"t\u00e9"}},{"code":{"code":"c&d"}}],"status":"active"}`,
+		json: `{"resourceType":"ValueSet","purpose":"why \"this\"","useContext":[{"code":{"code":"a\"b\\"},"valueCodeableConcept":{"text":"t\u00e9"}},{"code":{"code":"c&d"}}],"status":"active"}`,
 		xml: `<ValueSet xmlns="http://hl7.org/fhir"><status value="active"/>` +
-			`<useContext><code><code value="a&quot;b"/></code><valueCodeableConcept><text value="té"/></valueCodeableConcept></useContext>` +
+			`<useContext><code><code value="a&quot;b\"/></code><valueCodeableConcept><text value="té"/></valueCodeableConcept></useContext>` +
 			`<useContext><code><code value="c&amp;d"/></code></useContext><purpose value="why &quot;this&quot;"/></ValueSet>`,
 	},
 	{

@@ -1,7 +1,6 @@
 package fhirxml
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"unicode/utf16"
@@ -244,23 +243,21 @@ func (t *jsonTree) skipArray() (jsonValue, error) {
 }
 
 // stringEnd returns the index of the quote that closes the string whose
-// content starts at in[i]: the first not escaped by an odd run of
-// backslashes.
+// content starts at in[i]: the first not escaped by a backslash. A control
+// character is passed over here; each refuses it.
 func stringEnd(in []byte, i int) (int, bool) {
 	for {
-		k := bytes.IndexByte(in[i:], '"')
-		if k < 0 {
+		if i = jsonStringStop(in, i); i >= len(in) {
 			return 0, false
 		}
-		q := i + k
-		n := 0
-		for j := q - 1; j >= i && in[j] == '\\'; j-- {
-			n++
+		switch in[i] {
+		case '"':
+			return i, true
+		case '\\':
+			i += 2 // the escaped byte, a quote or backslash among them
+		default:
+			i++
 		}
-		if n%2 == 0 {
-			return q, true
-		}
-		i = q + 1
 	}
 }
 
