@@ -87,6 +87,18 @@ func TestEncodeRefuses(t *testing.T) {
 		{"div not XHTML", `{"resourceType":"ValueSet","text":{"status":"generated","div":"<div>x</div>"}}`, "XHTML namespace"},
 		{"div with a DOCTYPE", `{"resourceType":"ValueSet","text":{"status":"generated","div":"<!DOCTYPE x><div xmlns=\"http://www.w3.org/1999/xhtml\"/>"}}`, "declaration"},
 		{"div malformed", `{"resourceType":"ValueSet","text":{"status":"generated","div":"<div xmlns=\"http://www.w3.org/1999/xhtml\"><p></div>"}}`, "not well-formed"},
+		// A resource's arrays of objects are read an item at a time
+		// (jsontree.go: each); what they hold is checked as strictly.
+		{"malformed item in a resource's array", `{"resourceType":"CodeSystem","concept":[{"code":"a"},{"code":}]}`, "JSON at byte"},
+		{"unterminated string in a resource's array", `{"resourceType":"CodeSystem","concept":[{"code":"a\"}]}`, "JSON at byte"},
+		{"brackets crossed in a resource's array", `{"resourceType":"CodeSystem","concept":[{"code":"a"]}}`, "JSON at byte"},
+		{"no comma between items", `{"resourceType":"CodeSystem","concept":[{"code":"a"}{"code":"b"}]}`, "JSON at byte"},
+		{"data after a resource's array", `{"resourceType":"CodeSystem","concept":[{"code":"a"}] x}`, "JSON at byte"},
+		{"control character in a resource's array", "{\"resourceType\":\"CodeSystem\",\"concept\":[{\"code\":\"a\x01\"}]}", "control character in a string"},
+		{"duplicate member in a resource's array", `{"resourceType":"CodeSystem","concept":[{"code":"a","code":"b"}]}`, "repeats"},
+		{"too deep in a resource's array", `{"resourceType":"CodeSystem","concept":` + strings.Repeat(`[{"concept":`, 60) + `[]` + strings.Repeat(`}]`, 60) + `}`, "nested deeper than 100"},
+		{"unknown element in a resource's array", `{"resourceType":"CodeSystem","concept":[{"code":"a"},{"cod":"b"}]}`, `CodeSystem.concept[1]: unknown element "cod"`},
+		{"malformed _name array on the resource", `{"resourceType":"OperationDefinition","resource":["CodeSystem"],"_resource":[{"id":}]}`, "JSON at byte"},
 		{"nested resource unknown", `{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient"}}]}`, `Bundle.entry[0].resource: the resource type "Patient"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -84,6 +84,23 @@ var codecCases = []struct {
 			`<resource><OperationOutcome xmlns="http://hl7.org/fhir"><issue><severity value="error"/><code value="not-found"/><details><text value="gone"/></details><expression value="CodeSystem.url"/></issue></OperationOutcome></resource>` +
 			`<search><mode value="match"/></search></entry></Bundle>`,
 	},
+	{
+		// The encoder reads a resource's arrays of objects an item at a
+		// time, dropping each item's values (and unescaped strings) once
+		// written: the resource's own escaped string, written after them,
+		// must survive that.
+		name: "a resource's array of objects, with escapes inside and after it",
+		json: `{"resourceType":"ValueSet","purpose":"why \"this\"","useContext":[{"code":{"code":"a\"b\\"},"valueCodeableConcept":{"text":"t\u00e9"}},{"code":{"code":"c&d"}}],"status":"active"}`,
+		xml: `<ValueSet xmlns="http://hl7.org/fhir"><status value="active"/>` +
+			`<useContext><code><code value="a&quot;b\"/></code><valueCodeableConcept><text value="té"/></valueCodeableConcept></useContext>` +
+			`<useContext><code><code value="c&amp;d"/></code></useContext><purpose value="why &quot;this&quot;"/></ValueSet>`,
+	},
+	{
+		name: "a repeating primitive's _name array of objects on the resource",
+		json: `{"resourceType":"OperationDefinition","resource":["CodeSystem","ValueSet"],"_resource":[{"id":"r1"},{"extension":[{"url":"http://x/e","valueBoolean":true}]}],"status":"active"}`,
+		xml: `<OperationDefinition xmlns="http://hl7.org/fhir"><status value="active"/><resource id="r1" value="CodeSystem"/>` +
+			`<resource value="ValueSet"><extension url="http://x/e"><valueBoolean value="true"/></extension></resource></OperationDefinition>`,
+	},
 }
 
 // TestEncodeCases: the XML is exactly the spec's, and reads back into the

@@ -38,7 +38,9 @@ func Decode(r io.Reader) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &jsonWriter{}
+	// The JSON runs to some three quarters of the XML: sized once, the
+	// buffer is not grown (and copied) a dozen times for a full CodeSystem.
+	w := &jsonWriter{buf: make([]byte, 0, d.x.InputOffset()*4/5+512)}
 	w.object(root)
 	return w.buf, nil
 }

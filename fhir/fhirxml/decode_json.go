@@ -5,19 +5,26 @@ package fhirxml
 // jsonWriter writes the JSON of what the decoder read.
 type jsonWriter struct{ buf []byte }
 
+// member writes the name of an object's member, after a comma unless it is
+// the first (under: the _name of a primitive).
+func (w *jsonWriter) member(first *bool, name string, under bool) {
+	if !*first {
+		w.buf = append(w.buf, ',')
+	}
+	*first = false
+	w.buf = append(w.buf, '"')
+	if under {
+		w.buf = append(w.buf, '_')
+	}
+	w.buf = appendJSONText(w.buf, name)
+	w.buf = append(w.buf, '"', ':')
+}
+
 func (w *jsonWriter) object(o *xobj) {
 	w.buf = append(w.buf, '{')
 	first := true
-	member := func(name string) {
-		if !first {
-			w.buf = append(w.buf, ',')
-		}
-		first = false
-		w.buf = appendJSONString(w.buf, name)
-		w.buf = append(w.buf, ':')
-	}
 	if o.resourceType != "" {
-		member("resourceType")
+		w.member(&first, "resourceType", false)
 		w.buf = appendJSONString(w.buf, o.resourceType)
 	}
 	kids := o.kids // grouped by decoder.group
@@ -29,7 +36,7 @@ func (w *jsonWriter) object(o *xobj) {
 		group := kids[i:j]
 		el := o.ti.elements[group[0].ref.index]
 		if group[0].val.kind == 0 {
-			member(group[0].name)
+			w.member(&first, group[0].name, false)
 			if el.many {
 				w.buf = append(w.buf, '[')
 			}
@@ -43,7 +50,7 @@ func (w *jsonWriter) object(o *xobj) {
 				w.buf = append(w.buf, ']')
 			}
 		} else {
-			w.primitives(member, group, el.many)
+			w.primitives(&first, group, el.many)
 		}
 		i = j
 	}
@@ -51,14 +58,14 @@ func (w *jsonWriter) object(o *xobj) {
 }
 
 // primitives writes name and _name of a primitive element's items.
-func (w *jsonWriter) primitives(member func(string), group []kid, many bool) {
+func (w *jsonWriter) primitives(first *bool, group []kid, many bool) {
 	anyText, anyExt := false, false
 	for _, k := range group {
 		anyText = anyText || k.val.hasText
 		anyExt = anyExt || k.val.ext != nil
 	}
 	if anyText {
-		member(group[0].name)
+		w.member(first, group[0].name, false)
 		w.list(group, many, func(v xval) bool {
 			if !v.hasText {
 				return false
@@ -68,7 +75,7 @@ func (w *jsonWriter) primitives(member func(string), group []kid, many bool) {
 		})
 	}
 	if anyExt {
-		member("_" + group[0].name)
+		w.member(first, group[0].name, true)
 		w.list(group, many, func(v xval) bool {
 			if v.ext == nil {
 				return false
@@ -111,12 +118,15 @@ const hexDigits = "0123456789abcdef"
 
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = appendJSONText(b, s)
+	return append(b, '"')
+}
+
+// appendJSONText appends s escaped for the inside of a JSON string.
+func appendJSONText(b []byte, s string) []byte {
 	last := 0
-	for i := 0; i < len(s); i++ {
+	for i := jsonTextStop(s, 0); i < len(s); i = jsonTextStop(s, i+1) {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
 		b = append(b, s[last:i]...)
 		switch c {
 		case '"', '\\':
@@ -132,6 +142,5 @@ func appendJSONString(b []byte, s string) []byte {
 		}
 		last = i + 1
 	}
-	b = append(b, s[last:]...)
-	return append(b, '"')
+	return append(b, s[last:]...)
 }

@@ -12,6 +12,11 @@
 // OperationOutcome, Parameters, TerminologyCapabilities, ValueSet) and every
 // datatype; regenerate with `make js && go generate ./fhir/fhirxml`.
 //
+// AppendXML reads the resource's arrays of objects (CodeSystem.concept)
+// an item at a time into a reused tree rather than the whole JSON at once,
+// and AppendXMLStreaming hands the XML over in chunks as it goes, so that
+// a caller can compress it meanwhile; docs/performance.md has the figures.
+//
 // Decode refuses a DOCTYPE outright (so no entity is ever declared or
 // expanded) and bounds the nesting depth; bounding the size of its input is
 // the caller's job.

@@ -2,7 +2,6 @@ package fhirxml
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -36,15 +35,35 @@ func (e *Error) Error() string {
 // does not know is an *Error naming its path; dst is then returned as it
 // was given.
 func AppendXML(dst, src []byte) ([]byte, error) {
+	return AppendXMLStreaming(dst, src, nil)
+}
+
+// StreamChunk is how much XML AppendXMLStreaming writes, at least, between
+// two calls of its written.
+const StreamChunk = 256 << 10
+
+// AppendXMLStreaming is AppendXML that also hands the XML, as it goes, to
+// written: between two items of the resource's arrays (the concepts of a
+// CodeSystem), once at least StreamChunk bytes have been appended since the
+// last call, and once at the end. The chunks, in order, make up the XML
+// appended to dst; the encoder appends past each, never into it, so
+// written may hand them to another goroutine (a compressor) that reads
+// them while the rest is converted. On an error, the chunks already handed
+// over are to be discarded.
+func AppendXMLStreaming(dst, src []byte, written func(chunk []byte)) ([]byte, error) {
 	e := encoderPool.Get().(*encoder)
 	defer encoderPool.Put(e)
 	root, err := parseJSON(src, &e.tree)
 	if err != nil {
 		return dst, &Error{Text: err.Error()}
 	}
-	e.buf, e.path = dst, e.path[:0]
+	e.buf, e.path, e.slots = dst, e.path[:0], e.slots[:0]
 	n := len(dst)
-	e.buf = slices.Grow(e.buf, len(src)*3/2) // the XML runs to some 1.3 to 1.4 times the JSON
+	e.written, e.handed = written, n
+	defer func() { e.written = nil }()
+	if cap(e.buf)-n < len(src)*4/3 {
+		e.buf = slices.Grow(e.buf, len(src)*3/2) // the XML runs to some 1.3 to 1.4 times the JSON
+	}
 	e.buf = append(e.buf, `<?xml version="1.0" encoding="UTF-8"?>`...)
 	err = e.resource(root)
 	out := e.buf
@@ -52,7 +71,19 @@ func AppendXML(dst, src []byte) ([]byte, error) {
 	if err != nil {
 		return dst[:n], err
 	}
+	if written != nil && e.handed < len(out) {
+		written(out[e.handed:len(out):len(out)])
+	}
 	return out, nil
+}
+
+// handOver passes the XML written since the last call to e.written, once
+// there is a chunk of it.
+func (e *encoder) handOver() {
+	if e.written != nil && len(e.buf)-e.handed >= StreamChunk {
+		e.written(e.buf[e.handed:len(e.buf):len(e.buf)])
+		e.handed = len(e.buf)
+	}
 }
 
 // Encode writes the FHIR XML of the FHIR JSON resource src to w, in one
@@ -75,9 +106,13 @@ var (
 )
 
 type encoder struct {
-	tree jsonTree
-	buf  []byte
-	path []pathStep // the elements down to the one being written, for errors
+	tree  jsonTree
+	buf   []byte
+	path  []pathStep // the elements down to the one being written, for errors
+	slots []slot     // the members of the objects being written, each in order
+
+	written func([]byte) // AppendXMLStreaming's
+	handed  int          // e.buf[:handed] is handed to written
 }
 
 // pathStep is one element of a path: its name and, in an array, its index
@@ -149,14 +184,15 @@ type slot struct {
 	val  jsonValue
 }
 
-// order returns the members of obj sorted by element, a value before its
-// _name; members that are XML attributes come first.
+// order appends the members of obj to into sorted by element, a value before
+// its _name; members that are XML attributes come first.
 func (e *encoder) order(ti *typeInfo, obj jsonValue, isResource bool, into []slot) ([]slot, error) {
+	base := len(into)
 	for _, m := range e.tree.members(obj) {
 		if isResource && string(m.key) == "resourceType" {
 			continue
 		}
-		ref, ok := ti.fields[string(m.key)]
+		ref, ok := ti.field(m.key)
 		if !ok {
 			return nil, e.errorf("unknown element %q", m.key)
 		}
@@ -166,8 +202,12 @@ func (e *encoder) order(ti *typeInfo, obj jsonValue, isResource bool, into []slo
 		}
 		// Insertion sort: objects have few members, and most come in order.
 		i := len(into)
+		if i == base || !less(s, into[i-1]) {
+			into = append(into, s)
+			continue
+		}
 		into = append(into, s)
-		for i > 0 && less(ti, s, into[i-1]) {
+		for i > base && less(s, into[i-1]) {
 			into[i] = into[i-1]
 			i--
 		}
@@ -176,10 +216,9 @@ func (e *encoder) order(ti *typeInfo, obj jsonValue, isResource bool, into []slo
 	return into, nil
 }
 
-func less(ti *typeInfo, a, b slot) bool {
-	aa, ba := ti.elements[a.ref.index].attr, ti.elements[b.ref.index].attr
-	if aa != ba {
-		return aa
+func less(a, b slot) bool {
+	if a.ref.attr != b.ref.attr {
+		return a.ref.attr
 	}
 	if a.ref.index != b.ref.index {
 		return a.ref.index < b.ref.index
@@ -195,14 +234,19 @@ func less(ti *typeInfo, a, b slot) bool {
 // is closed by children: with "/>" when there are no child elements (empty
 // true), else with ">" and the content.
 func (e *encoder) children(ti *typeInfo, obj jsonValue, isResource bool) (empty bool, err error) {
-	var stack [16]slot
-	slots, err := e.order(ti, obj, isResource, stack[:0])
+	base := len(e.slots)
+	slots, err := e.order(ti, obj, isResource, e.slots)
 	if err != nil {
 		return false, err
 	}
+	e.slots = slots
+	// The slots of obj, which its children's own append after (and copy
+	// elsewhere, when e.slots grows: these stay as they are).
+	slots = slots[base:]
+	defer func() { e.slots = e.slots[:base] }()
 	i := 0
 	if !isResource {
-		for ; i < len(slots) && ti.elements[slots[i].ref.index].attr; i++ {
+		for ; i < len(slots) && slots[i].ref.attr; i++ {
 			s := slots[i]
 			if s.val.kind != jsonString {
 				e.push(s.name)
@@ -227,7 +271,7 @@ func (e *encoder) children(ti *typeInfo, obj jsonValue, isResource bool) (empty 
 		}) {
 			return false, e.errorf("more than one %s[x]", el.name)
 		}
-		if _, prim := primitiveKinds[s.ref.typ]; prim {
+		if s.ref.kind != 0 {
 			var value, ext jsonValue
 			hasValue, hasExt := false, false
 			for ; i < len(slots) && slots[i].ref.index == s.ref.index && string(slots[i].name) == string(s.name); i++ {
@@ -237,12 +281,12 @@ func (e *encoder) children(ti *typeInfo, obj jsonValue, isResource bool) (empty 
 					value, hasValue = slots[i].val, true
 				}
 			}
-			if err := e.primitives(el, s.name, s.ref.typ, value, hasValue, ext, hasExt); err != nil {
+			if err := e.primitives(el, s.name, s.ref, value, hasValue, ext, hasExt); err != nil {
 				return false, err
 			}
 		} else {
 			i++
-			if err := e.complexes(el, s.name, s.ref.typ, s.val); err != nil {
+			if err := e.complexes(el, s.name, s.ref, s.val); err != nil {
 				return false, err
 			}
 		}
@@ -252,37 +296,40 @@ func (e *encoder) children(ti *typeInfo, obj jsonValue, isResource bool) (empty 
 }
 
 // complexes writes a complex element, or each item of a repeating one.
-func (e *encoder) complexes(el elementDef, name []byte, typ string, v jsonValue) error {
+func (e *encoder) complexes(el elementDef, name []byte, ref fieldRef, v jsonValue) error {
 	if !el.many {
-		return e.complex(name, typ, v)
+		return e.complex(name, ref, v)
 	}
 	if v.kind != jsonArray {
 		return e.errorf("must be an array")
 	}
-	for i, item := range e.tree.members(v) {
+	return e.tree.each(v, func(i int, item jsonValue) error {
 		e.at(i)
-		if err := e.complex(name, typ, item.val); err != nil {
+		if err := e.complex(name, ref, item); err != nil {
 			return err
 		}
-	}
-	return nil
+		if v.lazy {
+			e.handOver()
+		}
+		return nil
+	})
 }
 
-func (e *encoder) complex(name []byte, typ string, v jsonValue) error {
+func (e *encoder) complex(name []byte, ref fieldRef, v jsonValue) error {
 	if v.kind != jsonObject {
 		return e.errorf("must be a JSON object")
 	}
 	e.buf = append(e.buf, '<')
 	e.buf = append(e.buf, name...)
-	if typ == "Resource" {
+	if ref.typ == "Resource" {
 		e.buf = append(e.buf, '>')
 		if err := e.resource(v); err != nil {
 			return err
 		}
 	} else {
-		ti := typeIndex()[typ]
+		ti := ref.ti
 		if ti == nil {
-			return e.errorf("no type %s", typ) // types_gen.go is incomplete
+			return e.errorf("no type %s", ref.typ) // types_gen.go is incomplete
 		}
 		empty, err := e.children(ti, v, false)
 		if err != nil {
@@ -301,20 +348,27 @@ func (e *encoder) complex(name []byte, typ string, v jsonValue) error {
 // primitives writes a primitive element, or each item of a repeating one,
 // from its JSON value and its _name (id and extensions); in arrays either
 // may hold nulls where the other has the item.
-func (e *encoder) primitives(el elementDef, name []byte, typ string, value jsonValue, hasValue bool, ext jsonValue, hasExt bool) error {
+func (e *encoder) primitives(el elementDef, name []byte, ref fieldRef, value jsonValue, hasValue bool, ext jsonValue, hasExt bool) error {
 	if !el.many {
-		return e.primitive(name, typ, value, hasValue && value.kind != jsonNull, ext, hasExt && ext.kind != jsonNull)
+		return e.primitive(name, ref, value, hasValue && value.kind != jsonNull, ext, hasExt && ext.kind != jsonNull)
 	}
 	var values, exts []jsonItem
+	var err error
 	if hasValue {
 		if value.kind != jsonArray {
 			return e.errorf("must be an array")
+		}
+		if value, err = e.tree.materialize(value); err != nil {
+			return err
 		}
 		values = e.tree.members(value)
 	}
 	if hasExt {
 		if ext.kind != jsonArray {
 			return e.errorf("_%s must be an array", name)
+		}
+		if ext, err = e.tree.materialize(ext); err != nil {
+			return err
 		}
 		exts = e.tree.members(ext)
 	}
@@ -334,15 +388,15 @@ func (e *encoder) primitives(el elementDef, name []byte, typ string, value jsonV
 		if v.kind == jsonNull && x.kind == jsonNull {
 			return e.errorf("neither a value nor an extension")
 		}
-		if err := e.primitive(name, typ, v, v.kind != jsonNull, x, x.kind != jsonNull); err != nil {
+		if err := e.primitive(name, ref, v, v.kind != jsonNull, x, x.kind != jsonNull); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (e *encoder) primitive(name []byte, typ string, v jsonValue, hasValue bool, ext jsonValue, hasExt bool) error {
-	kind := primitiveKinds[typ]
+func (e *encoder) primitive(name []byte, ref fieldRef, v jsonValue, hasValue bool, ext jsonValue, hasExt bool) error {
+	kind := ref.kind
 	if kind == kindXHTML {
 		if hasExt {
 			return e.errorf("a div takes no id or extensions")
@@ -385,9 +439,9 @@ func (e *encoder) primitive(name []byte, typ string, v jsonValue, hasValue bool,
 		case kindBoolean:
 			ok = v.kind == jsonTrue || v.kind == jsonFalse
 			if v.kind == jsonTrue {
-				v.text = []byte("true")
+				v.text = trueText
 			} else {
-				v.text = []byte("false")
+				v.text = falseText
 			}
 		case kindInteger:
 			ok = v.kind == jsonNumber && !bytes.ContainsAny(v.text, ".eE")
@@ -397,7 +451,7 @@ func (e *encoder) primitive(name []byte, typ string, v jsonValue, hasValue bool,
 			ok = v.kind == jsonString
 		}
 		if !ok {
-			return e.errorf("a %s value must be a JSON %s", typ, jsonKindName(kind))
+			return e.errorf("a %s value must be a JSON %s", ref.typ, jsonKindName(kind))
 		}
 		if err := e.attr("value", v.text); err != nil {
 			return err
@@ -412,7 +466,7 @@ func (e *encoder) primitive(name []byte, typ string, v jsonValue, hasValue bool,
 	}
 	e.buf = append(e.buf, '>')
 	e.push(extensionName)
-	if err := e.complexes(elementDef{many: true}, extensionName, "Extension", extensions); err != nil {
+	if err := e.complexes(elementDef{many: true}, extensionName, extensionRef(), extensions); err != nil {
 		return err
 	}
 	e.pop()
@@ -448,52 +502,10 @@ func (e *encoder) attr(name string, value []byte) error {
 	return nil
 }
 
-var extensionName = []byte("extension")
+var (
+	extensionName       = []byte("extension")
+	trueText, falseText = []byte("true"), []byte("false")
+)
 
-var errControl = errors.New("a control character XML cannot hold")
-
-// appendEscaped appends s escaped for XML text or (inAttr) an attribute
-// value in double quotes.
-func appendEscaped(dst, s []byte, inAttr bool) ([]byte, error) {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		var esc string
-		switch c {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '"':
-			if !inAttr {
-				continue
-			}
-			esc = "&quot;"
-		case '\t', '\n':
-			if !inAttr {
-				continue
-			}
-			if c == '\t' {
-				esc = "&#x9;"
-			} else {
-				esc = "&#xA;"
-			}
-		case '\r':
-			esc = "&#xD;"
-		default:
-			if c < 0x20 {
-				return dst, errControl
-			}
-			if c == 0xEF && i+2 < len(s) && s[i+1] == 0xBF && (s[i+2] == 0xBE || s[i+2] == 0xBF) {
-				return dst, errControl // U+FFFE, U+FFFF
-			}
-			continue
-		}
-		dst = append(dst, s[last:i]...)
-		dst = append(dst, esc...)
-		last = i + 1
-	}
-	return append(dst, s[last:]...), nil
-}
+// extensionRef is a primitive's extension element, as Element has it.
+var extensionRef = sync.OnceValue(func() fieldRef { return typeIndex()["Element"].fields["extension"] })

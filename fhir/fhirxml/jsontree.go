@@ -26,9 +26,12 @@ const (
 )
 
 // jsonValue is one value; an array's items or an object's members are
-// tree.items[start:end].
+// tree.items[start:end]. A lazy array (an array of objects that is a member
+// of the resource: CodeSystem.concept, Bundle.entry) is in[start:end] instead,
+// read an item at a time by each.
 type jsonValue struct {
 	kind       jsonKind
+	lazy       bool
 	text       []byte // a string's unescaped content, a number's literal
 	start, end int32
 }
@@ -45,6 +48,8 @@ type jsonTree struct {
 	items   []jsonItem
 	scratch []jsonItem // the open containers' items, moved to items when each closes
 	depth   int
+	lazy    bool   // the resource's arrays of objects are left lazy: while parsing the root
+	strs    []byte // the strings that had escapes, unescaped
 }
 
 // maxJSONDepth bounds the nesting of the JSON read, as maxDepth does the XML.
@@ -52,18 +57,19 @@ const maxJSONDepth = maxDepth
 
 func (t *jsonTree) members(v jsonValue) []jsonItem { return t.items[v.start:v.end] }
 
-// parseJSON reads one JSON value that makes up all of in.
+// parseJSON reads one JSON value that makes up all of in. The arrays of
+// objects among the members of a root object are checked for their extent
+// only and left lazy: the full CodeSystem's 500,000 values are then never
+// in the tree at once, only one concept's (each drops an item's values once
+// it is written), so that the tree stays small enough to be reused and to
+// stay in cache instead of growing (and being copied) to 30 MB.
 func parseJSON(in []byte, t *jsonTree) (jsonValue, error) {
 	if !utf8.Valid(in) {
 		return jsonValue{}, errors.New("the JSON is not valid UTF-8")
 	}
-	*t = jsonTree{in: in, items: t.items[:0], scratch: t.scratch[:0]}
-	// FHIR JSON runs to about one value per 30 bytes: sizing items once
-	// saves the copies of growing it (the full CodeSystem has 500,000).
-	if want := len(in) / 30; cap(t.items) < want {
-		t.items = make([]jsonItem, 0, want)
-	}
+	*t = jsonTree{in: in, items: t.items[:0], scratch: t.scratch[:0], strs: t.strs[:0], lazy: true}
 	v, err := t.value()
+	t.lazy = false
 	if err != nil {
 		return jsonValue{}, err
 	}
@@ -152,7 +158,18 @@ func (t *jsonTree) container(closer byte) (jsonValue, error) {
 				t.pos++
 				item.key = key
 			}
-			v, err := t.value()
+			var v jsonValue
+			var err error
+			t.space()
+			switch {
+			case t.pos < len(t.in) && t.in[t.pos] == '"': // most values: value's case, without the call
+				v.kind = jsonString
+				v.text, err = t.str()
+			case closer == '}' && t.lazy && t.depth == 1 && t.objectsAhead():
+				v, err = t.skipArray()
+			default:
+				v, err = t.value()
+			}
 			if err != nil {
 				return jsonValue{}, err
 			}
@@ -183,11 +200,134 @@ func (t *jsonTree) container(closer byte) (jsonValue, error) {
 	return jsonValue{kind: kind, start: int32(start), end: int32(len(t.items))}, nil
 }
 
+// objectsAhead reports whether an array of objects starts at t.pos (after
+// spaces).
+func (t *jsonTree) objectsAhead() bool {
+	t.space()
+	if t.pos >= len(t.in) || t.in[t.pos] != '[' {
+		return false
+	}
+	i := t.pos + 1
+	for i < len(t.in) && (t.in[i] == ' ' || t.in[i] == '\t' || t.in[i] == '\n' || t.in[i] == '\r') {
+		i++
+	}
+	return i < len(t.in) && t.in[i] == '{'
+}
+
+// skipArray finds the end of the array at t.pos by its brackets, outside
+// strings, and returns it as a lazy array; each reads its items by the JSON
+// grammar, and so refuses what this lets through.
+func (t *jsonTree) skipArray() (jsonValue, error) {
+	start := t.pos
+	depth := 0
+	for i := t.pos; i < len(t.in); i++ {
+		switch t.in[i] {
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth--; depth == 0 {
+				t.pos = i + 1
+				return jsonValue{kind: jsonArray, lazy: true, start: int32(start), end: int32(i + 1)}, nil
+			}
+		case '"':
+			end, ok := stringEnd(t.in, i+1)
+			if !ok {
+				t.pos = i
+				return jsonValue{}, t.errorf("an unterminated string")
+			}
+			i = end
+		}
+	}
+	t.pos = len(t.in)
+	return jsonValue{}, t.errorf("unexpected end")
+}
+
+// stringEnd returns the index of the quote that closes the string whose
+// content starts at in[i]: the first not escaped by a backslash. A control
+// character is passed over here; each refuses it.
+func stringEnd(in []byte, i int) (int, bool) {
+	for {
+		if i = jsonStringStop(in, i); i >= len(in) {
+			return 0, false
+		}
+		switch in[i] {
+		case '"':
+			return i, true
+		case '\\':
+			i += 2 // the escaped byte, a quote or backslash among them
+		default:
+			i++
+		}
+	}
+}
+
+// each calls f with each item of the array v. A lazy array is read an item
+// at a time, and the item's values are dropped from the tree once f
+// returns: f must keep none of them.
+func (t *jsonTree) each(v jsonValue, f func(i int, item jsonValue) error) error {
+	if !v.lazy {
+		for i, item := range t.members(v) {
+			if err := f(i, item.val); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	mark, strs := len(t.items), len(t.strs)
+	defer func() { t.items, t.strs = t.items[:mark], t.strs[:strs] }()
+	t.pos, t.depth = int(v.start)+1, 2 // within the root object and this array
+	for i := 0; ; i++ {
+		t.items, t.strs = t.items[:mark], t.strs[:strs]
+		item, err := t.value()
+		if err != nil {
+			return &Error{Text: err.Error()}
+		}
+		if err := f(i, item); err != nil {
+			return err
+		}
+		t.space()
+		if t.pos >= len(t.in) {
+			return &Error{Text: t.errorf("unexpected end").Error()}
+		}
+		c := t.in[t.pos]
+		t.pos++
+		if c == ']' {
+			break
+		}
+		if c != ',' {
+			return &Error{Text: t.errorf("expected ',' or ']'").Error()}
+		}
+	}
+	if t.pos != int(v.end) {
+		return &Error{Text: t.errorf("a malformed array").Error()}
+	}
+	return nil
+}
+
+// materialize returns v with its items in the tree: a lazy array is read
+// whole (the rare array of objects where the encoder needs all items at
+// once: a primitive's _name).
+func (t *jsonTree) materialize(v jsonValue) (jsonValue, error) {
+	if !v.lazy {
+		return v, nil
+	}
+	t.pos, t.depth = int(v.start), 1
+	w, err := t.value()
+	if err != nil {
+		return jsonValue{}, &Error{Text: err.Error()}
+	}
+	return w, nil
+}
+
 // str reads a string at t.pos (its opening quote) and returns its content.
 func (t *jsonTree) str() ([]byte, error) {
 	t.pos++
 	start := t.pos
 	for t.pos < len(t.in) {
+		t.pos = jsonStringStop(t.in, t.pos)
+		if t.pos == len(t.in) {
+			break
+		}
 		switch c := t.in[t.pos]; {
 		case c == '"':
 			t.pos++
@@ -203,15 +343,19 @@ func (t *jsonTree) str() ([]byte, error) {
 	return nil, t.errorf("an unterminated string")
 }
 
-// escapedStr reads the rest of a string with escapes into a new slice.
+// escapedStr reads the rest of a string with escapes into t.strs. The
+// slice returned stays valid when t.strs grows (it keeps the old array),
+// but not once each truncates t.strs below it.
 func (t *jsonTree) escapedStr(start int) ([]byte, error) {
-	out := append([]byte(nil), t.in[start:t.pos]...)
+	base := len(t.strs)
+	out := append(t.strs, t.in[start:t.pos]...)
 	for t.pos < len(t.in) {
 		c := t.in[t.pos]
 		switch {
 		case c == '"':
 			t.pos++
-			return out, nil
+			t.strs = out
+			return out[base:len(out):len(out)], nil
 		case c < 0x20:
 			return nil, t.errorf("a control character in a string")
 		case c != '\\':
