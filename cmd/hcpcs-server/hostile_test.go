@@ -40,6 +40,10 @@ type hostileCase struct {
 	size int64
 	// want is the exact status expected; 0: any 4xx.
 	want int
+	// stopsReading: the server must stop reading the body at its limit,
+	// so that the client cannot send all of it (the body's reader must
+	// tell what it had left: bodyLeft).
+	stopsReading bool
 	// within bounds the whole exchange; 0: hostileTimeout.
 	within time.Duration
 }
@@ -54,6 +58,15 @@ type hostileAnswer struct {
 	contentType string
 	body        []byte
 	took        time.Duration
+	// unsent is what the body's reader had left when the exchange ended,
+	// for a body that can tell (bodyLeft); -1 otherwise.
+	unsent int64
+}
+
+// bodyLeft is a request body that can tell how much of it was not read.
+type bodyLeft interface {
+	io.Reader
+	Left() int64
 }
 
 // sendRaw sends c on its own connection and reads the answer. The body is
@@ -80,12 +93,20 @@ func sendRaw(addr string, c hostileCase) (hostileAnswer, error) {
 		req.Header[k] = []string{v}
 	}
 	if c.body != nil {
-		req.Body = io.NopCloser(c.body())
+		req.Body = unwrapNopCloser{c.body()}
 		req.ContentLength = c.size
 		if c.size < 0 {
 			req.ContentLength = 0
 			req.TransferEncoding = []string{"chunked"}
 		}
+	}
+	unsent := func() int64 {
+		if b, ok := req.Body.(interface{ Unwrap() io.Reader }); ok {
+			if l, ok := b.Unwrap().(bodyLeft); ok {
+				return l.Left()
+			}
+		}
+		return -1
 	}
 	wrote := make(chan error, 1)
 	go func() { wrote <- req.Write(conn) }()
@@ -104,8 +125,16 @@ func sendRaw(addr string, c hostileCase) (hostileAnswer, error) {
 	if err != nil {
 		return hostileAnswer{}, fmt.Errorf("reading the answer: %v", err)
 	}
-	return hostileAnswer{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: body, took: time.Since(start)}, nil
+	return hostileAnswer{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: body, took: time.Since(start), unsent: unsent()}, nil
 }
+
+// unwrapNopCloser is io.NopCloser that lets sendRaw reach the body's
+// reader.
+type unwrapNopCloser struct{ r io.Reader }
+
+func (b unwrapNopCloser) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (b unwrapNopCloser) Close() error               { return nil }
+func (b unwrapNopCloser) Unwrap() io.Reader          { return b.r }
 
 // checkOutcome says what is wrong with an answer to c; "" when it is a 4xx
 // FHIR OperationOutcome (with the status c wants, if any).
@@ -165,6 +194,8 @@ func runHostile(t *testing.T, addr string, cases []hostileCase, check func(hosti
 					why = err.Error()
 				case c.within != 0 && a.took > c.within:
 					why = fmt.Sprintf("took %v, want under %v", a.took, c.within)
+				case c.stopsReading && a.unsent <= 0:
+					why = fmt.Sprintf("the server read the whole body (%d bytes left unsent), where it should stop at its limit", a.unsent)
 				default:
 					why = check(c, a)
 				}
