@@ -2,7 +2,8 @@ package browse
 
 import (
 	"strings"
-	"unicode"
+
+	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
 // segment is a run of text, marked when it matched the query.
@@ -13,7 +14,8 @@ type segment struct {
 
 // highlight splits text into runs, marking each word that a word of the
 // query matches the way the text index does: the query word is a prefix of
-// it, or both have the same light singular ("crutches", "crutch").
+// it, or both have the same light singular ("crutches", "crutch"):
+// valueset.WordMatches.
 // Synonyms (w/c for wheelchair) are matched by the engine but not marked.
 // browse.js does the same in the browser.
 func highlight(text, query string) []segment {
@@ -57,30 +59,11 @@ func queryParts(q string) []string {
 
 func matchesAny(token string, words []string) bool {
 	for _, w := range words {
-		if strings.HasPrefix(token, w) || stem(token) == stem(w) {
+		if valueset.WordMatches(token, w) {
 			return true
 		}
 	}
 	return false
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// stem is the text index's light English singular (valueset/text.go).
-func stem(t string) string {
-	n := len(t)
-	if n <= 3 {
-		return t
-	}
-	switch {
-	case strings.HasSuffix(t, "ies") && n > 4:
-		return t[:n-3] + "y"
-	case strings.HasSuffix(t, "ches"), strings.HasSuffix(t, "shes"), strings.HasSuffix(t, "sses"), strings.HasSuffix(t, "xes"):
-		return t[:n-2]
-	case strings.HasSuffix(t, "ss"), strings.HasSuffix(t, "us"), strings.HasSuffix(t, "is"):
-		return t
-	case strings.HasSuffix(t, "s"):
-		return t[:n-1]
-	}
-	return t
-}
+func isWordRune(r rune) bool { return valueset.IsWordRune(r) }

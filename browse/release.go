@@ -64,14 +64,9 @@ func parseReleaseQuery(v url.Values) (releaseQuery, error) {
 			}
 		}
 	}
-	if p := v.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			return q, badRequest("page=%q is not a page number: give 1, 2, …", p)
-		}
-		q.Page = n
-	}
-	return q, nil
+	var err error
+	q.Page, err = parsePage(v)
+	return q, err
 }
 
 func kindNames() string {

@@ -69,14 +69,22 @@ func parseSearch(v url.Values) (searchQuery, error) {
 			return q, badRequest("%s=%q is not a value of the CMS %s column (%s).", f.param, f.value, f.table.Column, f.table.Title)
 		}
 	}
-	if p := v.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			return q, badRequest("page=%q is not a page number: give 1, 2, …", p)
-		}
-		q.Page = n
+	var err error
+	q.Page, err = parsePage(v)
+	return q, err
+}
+
+// parsePage reads page=, 1 when absent.
+func parsePage(v url.Values) (int, error) {
+	p := v.Get("page")
+	if p == "" {
+		return 1, nil
 	}
-	return q, nil
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 {
+		return 1, badRequest("page=%q is not a page number: give 1, 2, …", p)
+	}
+	return n, nil
 }
 
 // filtered reports whether the query asks for anything: text or a

@@ -231,6 +231,8 @@ func lookupHistory(out *parametersOut, h *terminology.History, code, through str
 	for _, r := range ch.Releases {
 		for _, c := range r.Changes {
 			sub := []parameter{{Name: "subproperty", Part: []parameter{{Name: "code", ValueCode: ptr("version")}, {Name: "value", ValueString: ptr(r.Version)}}}}
+			// Every part of the change but its kind (the first), which is
+			// the property's value.
 			for _, p := range changeParts(c, false)[1:] {
 				sub = append(sub, parameter{Name: "subproperty", Part: []parameter{{Name: "code", ValueCode: ptr(p.Name)}, withName(p, "value")}})
 			}

@@ -324,6 +324,19 @@ func splitWords(s string) []string {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
+// IsWordRune reports whether r belongs to a word as the text index splits
+// text: a letter or a digit.
+func IsWordRune(r rune) bool { return isWordRune(r) }
+
+// WordMatches reports whether a lower-cased query word matches a
+// lower-cased word of a text as the index matches them: the query word is
+// a prefix of it, or both have the same light singular ("crutches",
+// "crutch"). A page that marks the matched words (the code browser) asks
+// this, so that it marks what the index matched.
+func WordMatches(token, queryWord string) bool {
+	return strings.HasPrefix(token, queryWord) || stem(token) == stem(queryWord)
+}
+
 func isPunct(r rune) bool { return !isWordRune(r) }
 
 // isSlashAbbreviation: "w/c", "w/o", "o/p": one or two letters on each side.
