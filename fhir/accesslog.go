@@ -59,6 +59,51 @@ type AccessLog struct {
 	rand func() float64
 }
 
+// accessLogger decides which requests are logged and writes their lines.
+// The engine's middleware and the front (cache_front.go) share one, so
+// that a request logs the same line whichever of them answers it.
+type accessLogger struct {
+	log    *slog.Logger
+	sample float64
+	draw   func() float64
+}
+
+// accessLogger returns the logger of the configured access log, or nil
+// when nothing is logged.
+func (s *Server) accessLogger() *accessLogger {
+	cfg := s.cfg.AccessLog
+	if cfg.Mode == AccessLogOff {
+		return nil
+	}
+	l := &accessLogger{log: cfg.Logger, sample: cfg.Sample, draw: cfg.rand}
+	if l.log == nil {
+		l.log = s.log
+	}
+	if cfg.Mode == AccessLogErrors {
+		l.sample = 0
+	}
+	if l.draw == nil {
+		l.draw = rand.Float64
+	}
+	return l
+}
+
+// logs reports whether a request answered with status gets a line: every
+// error, and a sample of the rest.
+func (l *accessLogger) logs(status int) bool {
+	return status >= 400 || l.sample >= 1 || l.sample > 0 && l.draw() < l.sample
+}
+
+// accessLine is what one line says about a request.
+type accessLine struct {
+	method, route string
+	status        int
+	took          time.Duration
+	requestID     string
+	bytes         int
+	cache, op     string
+}
+
 // accessLog returns the middleware, or nil when nothing is logged.
 //
 // The line carries only what cannot leak what a client sent: the method,
@@ -68,67 +113,54 @@ type AccessLog struct {
 // logged costs a clock reading and a comparison or a random draw; nothing
 // is formatted or allocated for it.
 func (s *Server) accessLog() gin.HandlerFunc {
-	cfg := s.cfg.AccessLog
-	if cfg.Mode == AccessLogOff {
+	l := s.accessLogger()
+	if l == nil {
 		return nil
-	}
-	log := cfg.Logger
-	if log == nil {
-		log = s.log
-	}
-	sample := cfg.Sample
-	if cfg.Mode == AccessLogErrors {
-		sample = 0
-	}
-	draw := cfg.rand
-	if draw == nil {
-		draw = rand.Float64
 	}
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
 		status := c.Writer.Status()
-		if status < 400 && (sample <= 0 || sample < 1 && draw() >= sample) {
+		if !l.logs(status) {
 			return
 		}
-		logRequest(log, c, status, time.Since(start))
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched"
+		}
+		l.write(accessLine{method: c.Request.Method, route: route, status: status, took: time.Since(start),
+			requestID: requestIDOf(c), bytes: max(c.Writer.Size(), 0), cache: c.Writer.Header().Get("X-Cache"), op: pathOperation(c)})
 	}
 }
 
-// logRequest writes the access log line of one request: Info below 400,
-// Warn for 4xx, Error for 5xx.
-func logRequest(log *slog.Logger, c *gin.Context, status int, took time.Duration) {
+// write logs one line: Info below 400, Warn for 4xx, Error for 5xx.
+func (l *accessLogger) write(a accessLine) {
 	level := slog.LevelInfo
 	switch {
-	case status >= 500:
+	case a.status >= 500:
 		level = slog.LevelError
-	case status >= 400:
+	case a.status >= 400:
 		level = slog.LevelWarn
 	}
 	ctx := context.Background()
-	if !log.Enabled(ctx, level) {
+	if !l.log.Enabled(ctx, level) {
 		return
 	}
-	route := c.FullPath()
-	if route == "" {
-		route = "unmatched"
-	}
-	size := max(c.Writer.Size(), 0)
 	attrs := [...]slog.Attr{
-		slog.String("method", c.Request.Method),
-		slog.String("route", route),
-		slog.Int("status", status),
-		slog.Float64("duration_ms", float64(took.Nanoseconds())/1e6),
-		slog.String("request_id", requestIDOf(c)),
-		slog.Int("bytes", size),
-		slog.String("cache", c.Writer.Header().Get("X-Cache")),
-		slog.String("op", pathOperation(c)),
+		slog.String("method", a.method),
+		slog.String("route", a.route),
+		slog.Int("status", a.status),
+		slog.Float64("duration_ms", float64(a.took.Nanoseconds())/1e6),
+		slog.String("request_id", a.requestID),
+		slog.Int("bytes", a.bytes),
+		slog.String("cache", a.cache),
+		slog.String("op", a.op),
 	}
 	n := len(attrs)
-	if attrs[n-1].Value.String() == "" {
+	if a.op == "" {
 		n--
 	}
-	log.LogAttrs(ctx, level, "request", attrs[:n]...)
+	l.log.LogAttrs(ctx, level, "request", attrs[:n]...)
 }
 
 // pathOperation is the $operation a FHIR route names in its path
