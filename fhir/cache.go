@@ -92,6 +92,9 @@ const (
 	xCacheBypass   = "bypass"
 )
 
+// XCacheValues are the values of the X-Cache header.
+var XCacheValues = []string{xCacheHitLocal, xCacheHitRedis, xCacheMiss, xCacheBypass}
+
 // xCacheValues are the header values, built once: setting a header
 // otherwise allocates its value slice on every response.
 var xCacheValues = map[string][]string{
@@ -198,6 +201,8 @@ type ResponseCache struct {
 	// RepublishEvery no longer counts: a Redis that restarted empty or
 	// evicted the entry gets it again.
 	published sync.Map // key → time.Time
+	// front, when set (Front), remembers the answers served from entries.
+	front *front
 }
 
 type snapshotFingerprint struct {
@@ -251,7 +256,8 @@ func (rc *ResponseCache) Handler(c *gin.Context) {
 		rc.bypass(c, op)
 		return
 	}
-	fp := rc.fingerprint()
+	snap := rc.s.cfg.Data.Snapshot()
+	fp := rc.fingerprintOf(snap)
 	key, ok := rc.key(c, op, fp)
 	if !ok {
 		rc.bypass(c, op)
@@ -284,7 +290,7 @@ func (rc *ResponseCache) Handler(c *gin.Context) {
 	// computed once (a request that missed just before another's flight
 	// stored the answer computes it again: rare, and still right).
 	if e := rc.getLocal(key.local); e != nil {
-		rc.serve(c, op, e, xCacheHitLocal, cond)
+		rc.serve(c, op, e, xCacheHitLocal, cond, snap)
 		return
 	}
 	leader := false
@@ -301,7 +307,11 @@ func (rc *ResponseCache) Handler(c *gin.Context) {
 		c.Next()
 		return
 	}
-	rc.serve(c, op, res.entry, res.xcache, cond)
+	var stored *terminology.Snapshot
+	if res.stored {
+		stored = snap
+	}
+	rc.serve(c, op, res.entry, res.xcache, cond, stored)
 }
 
 func (rc *ResponseCache) bypass(c *gin.Context, op string) {
@@ -340,10 +350,14 @@ func (rc *ResponseCache) setLocal(key string, e *cachedResponse) {
 	rc.cfg.Local.Set(key, e, e.size())
 }
 
-// fingerprint returns the current snapshot's fingerprint, remembering the
-// last one so that the hot path does not hash or look it up.
+// fingerprint returns the current snapshot's fingerprint.
 func (rc *ResponseCache) fingerprint() string {
-	snap := rc.s.cfg.Data.Snapshot()
+	return rc.fingerprintOf(rc.s.cfg.Data.Snapshot())
+}
+
+// fingerprintOf returns snap's fingerprint, remembering the last one so
+// that the hot path does not hash or look it up.
+func (rc *ResponseCache) fingerprintOf(snap *terminology.Snapshot) string {
 	if f := rc.fp.Load(); f != nil && f.snap == snap {
 		return f.fp
 	}
@@ -508,8 +522,10 @@ func (rc *ResponseCache) compute(c *gin.Context) (e *cachedResponse, written boo
 }
 
 // serve writes a response from an entry, or 304 when the request's
-// conditionals match it.
-func (rc *ResponseCache) serve(c *gin.Context, op string, e *cachedResponse, xcache string, cond conditionals) {
+// conditionals match it. An entry of snap, the data the request's key was
+// made from (nil for an answer that was not stored), is given to the
+// front to remember while that data is still served.
+func (rc *ResponseCache) serve(c *gin.Context, op string, e *cachedResponse, xcache string, cond conditionals, snap *terminology.Snapshot) {
 	rc.observe(op, xcache)
 	h := c.Writer.Header()
 	e.writeHeaders(h)
@@ -526,6 +542,10 @@ func (rc *ResponseCache) serve(c *gin.Context, op string, e *cachedResponse, xca
 		c.Abort()
 		return
 	}
-	writeBody(c, e.status, "", e.body)
+	b := gzipLarge(c, e.body)
+	writeBody(c, e.status, "", b)
 	c.Abort()
+	if rc.front != nil && snap != nil && cond == (conditionals{}) {
+		rc.front.remember(c, op, e.status, b, snap)
+	}
 }

@@ -14,11 +14,19 @@ import (
 // and its unknown routes answer with OperationOutcomes, where a person
 // needs an HTML page. Its requests are counted in the same metrics, and
 // close their connections while draining, as the engine's do.
-func withBrowser(browser http.Handler, engine http.Handler, metrics *httpMetrics, draining *atomic.Bool) http.Handler {
+//
+// fhirFront is the engine behind the response cache's front
+// (fhir.ResponseCache.Front); while draining, requests skip it, so that
+// the engine closes their connections.
+func withBrowser(browser http.Handler, fhirFront, engine http.Handler, metrics *httpMetrics, draining *atomic.Bool) http.Handler {
 	counted := metrics.wrap(browser)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !browse.Owns(r.URL.Path) {
-			engine.ServeHTTP(w, r)
+			if draining.Load() {
+				engine.ServeHTTP(w, r)
+				return
+			}
+			fhirFront.ServeHTTP(w, r)
 			return
 		}
 		if draining.Load() {

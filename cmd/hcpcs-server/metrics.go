@@ -48,9 +48,23 @@ func (m *httpMetrics) middleware(c *gin.Context) {
 	if route == "" {
 		route = "unmatched"
 	}
-	s := m.seriesOf(seriesKey{route, methodLabel(c.Request.Method), c.Writer.Status()})
+	m.observe(route, c.Request.Method, c.Writer.Status(), time.Since(start))
+}
+
+// observe counts one answered request.
+func (m *httpMetrics) observe(route, method string, status int, took time.Duration) {
+	m.seriesOf(seriesKey{route, methodLabel(method), status}).record(took)
+}
+
+// recorder returns the recorder of one series, for the response cache's
+// front (fhir.FrontConfig.Series), which keeps it with each answer.
+func (m *httpMetrics) recorder(route, method string, status int) func(took time.Duration) {
+	return m.seriesOf(seriesKey{route, methodLabel(method), status}).record
+}
+
+func (s *series) record(took time.Duration) {
 	s.requests.Inc()
-	s.duration.Observe(time.Since(start).Seconds())
+	s.duration.Observe(took.Seconds())
 }
 
 func (m *httpMetrics) seriesOf(k seriesKey) *series {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -27,7 +28,7 @@ func newResponseCache(ctx context.Context, cfg *serveConfig, log *slog.Logger, r
 		Help: "Responses by cache operation (lookup, validate-code, read, search, other) and X-Cache value."}, []string{"op", "x_cache"})
 	reg.MustRegister(responses)
 	rc := &responseCache{config: fhir.CacheConfig{
-		Observe:        func(op, x string) { responses.WithLabelValues(op, x).Inc() },
+		Observe:        observeResponses(responses),
 		SharedOps:      cfg.redisOps,
 		RepublishEvery: cfg.republishEvery,
 	}}
@@ -59,6 +60,27 @@ func newResponseCache(ctx context.Context, cfg *serveConfig, log *slog.Logger, r
 		log.Info("response cache", attrs...)
 	}
 	return rc, nil
+}
+
+// observeResponses counts answers by operation and X-Cache value. The
+// counters of the known labels are looked up once: WithLabelValues hashes
+// its labels on every call, on the path of every answer.
+func observeResponses(responses *prometheus.CounterVec) func(op, xcache string) {
+	ops := append([]string{"other"}, fhir.CacheOps...)
+	known := make([][]prometheus.Counter, len(ops))
+	for i, op := range ops {
+		for _, x := range fhir.XCacheValues {
+			known[i] = append(known[i], responses.WithLabelValues(op, x))
+		}
+	}
+	return func(op, xcache string) {
+		i, j := slices.Index(ops, op), slices.Index(fhir.XCacheValues, xcache)
+		if i < 0 || j < 0 {
+			responses.WithLabelValues(op, xcache).Inc()
+			return
+		}
+		known[i][j].Inc()
+	}
 }
 
 // ready adds the cache's state to the /readyz body.
