@@ -125,7 +125,7 @@ func appendJSONString(b []byte, s string) []byte {
 // appendJSONText appends s escaped for the inside of a JSON string.
 func appendJSONText(b []byte, s string) []byte {
 	last := 0
-	for i := jsonTextStop(s, 0); i < len(s); i = jsonTextStop(s, i+1) {
+	for i := jsonStringStop(s, 0); i < len(s); i = jsonStringStop(s, i+1) {
 		c := s[i]
 		b = append(b, s[last:i]...)
 		switch c {

@@ -17,11 +17,14 @@ func zeroByte(w uint64) uint64 { return (w - ones) & ^w & highs }
 // controlByte is nonzero when some byte of w is below 0x20.
 func controlByte(w uint64) uint64 { return (w - ones*0x20) & ^w & highs }
 
-// jsonStringStop returns the index of the first quote, backslash or
-// control character in s at or after i, or len(s).
-func jsonStringStop(s []byte, i int) int {
+// jsonStringStop returns the index of the first byte of s at or after i
+// that ends or escapes a JSON string's plain run (a quote, a backslash, a
+// control character), or len(s): when reading JSON (jsontree.go) and when
+// writing it (decode_json.go).
+func jsonStringStop[S string | []byte](s S, i int) int {
 	for ; i+8 <= len(s); i += 8 {
-		w := binary.LittleEndian.Uint64(s[i:])
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 		if controlByte(w)|zeroByte(w^(ones*'"'))|zeroByte(w^(ones*'\\')) != 0 {
 			break
 		}
@@ -56,23 +59,4 @@ func xmlSpecial(s []byte, i int, table *[256]bool) int {
 			return i
 		}
 	}
-}
-
-// jsonTextStop returns the index of the first byte of s at or after i that
-// a JSON string must escape (a quote, a backslash, a control character),
-// or len(s).
-func jsonTextStop(s string, i int) int {
-	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if controlByte(w)|zeroByte(w^(ones*'"'))|zeroByte(w^(ones*'\\')) != 0 {
-			break
-		}
-	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
-			return i
-		}
-	}
-	return i
 }
