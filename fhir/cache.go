@@ -543,7 +543,7 @@ func (rc *ResponseCache) serve(c *gin.Context, op string, e *cachedResponse, xca
 		return
 	}
 	b := gzipLarge(c, e.body)
-	writeBody(c, e.status, "", b)
+	writeEncoded(c, e.status, b)
 	c.Abort()
 	if rc.front != nil && snap != nil && cond == (conditionals{}) {
 		rc.front.remember(c, op, e.status, b, snap)

@@ -111,10 +111,7 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.next.ServeHTTP(w, r)
 		return
 	}
-	id := headerValue(r.Header, "X-Request-Id")
-	if id == "" || len(id) > 128 {
-		id = newRequestID()
-	}
+	id := requestIDFor(r)
 	h := w.Header()
 	for i, k := range a.canon {
 		h[k] = a.values[i]

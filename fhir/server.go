@@ -292,7 +292,12 @@ func writeBody(c *gin.Context, status int, contentType string, b []byte) {
 	if contentType != "" {
 		h.Set("Content-Type", contentType)
 	}
-	b = gzipLarge(c, b)
+	writeEncoded(c, status, gzipLarge(c, b))
+}
+
+// writeEncoded writes b, already in its content coding, with its length.
+func writeEncoded(c *gin.Context, status int, b []byte) {
+	h := c.Writer.Header()
 	if v := h["Content-Length"]; len(v) != 1 || !lengthIs(v[0], len(b)) {
 		h.Set("Content-Length", strconv.Itoa(len(b)))
 	}
@@ -301,14 +306,20 @@ func writeBody(c *gin.Context, status int, contentType string, b []byte) {
 }
 
 func requestID(c *gin.Context) {
-	id := headerValue(c.Request.Header, "X-Request-Id")
+	// The id lives in the response header only: c.Set would allocate
+	// gin's Keys map on every request.
+	c.Writer.Header()["X-Request-Id"] = []string{requestIDFor(c.Request)}
+	c.Next()
+}
+
+// requestIDFor is the id of a request: the client's X-Request-Id when it
+// sent a usable one, else a new one.
+func requestIDFor(r *http.Request) string {
+	id := headerValue(r.Header, "X-Request-Id")
 	if id == "" || len(id) > 128 {
 		id = newRequestID()
 	}
-	// The id lives in the response header only: c.Set would allocate
-	// gin's Keys map on every request.
-	c.Writer.Header()["X-Request-Id"] = []string{id}
-	c.Next()
+	return id
 }
 
 // requestIDOf is the id requestID gave the request ("" outside NewEngine).
