@@ -43,8 +43,10 @@ func ParseVersion(v string) (time.Time, error) {
 	return t, nil
 }
 
-// NewRelease indexes concepts under a version. It fails on a malformed
-// version, on an empty release, and on a code listed twice.
+// NewRelease indexes concepts under a version. It keeps copies of the
+// concepts, packed for the garbage collector (packConcepts), not the
+// concepts given. It fails on a malformed version, on an empty release, and
+// on a code listed twice.
 func NewRelease(version string, sources []string, concepts []*Concept, notes map[string]string) (*Release, error) {
 	eff, err := ParseVersion(version)
 	if err != nil {
@@ -53,6 +55,7 @@ func NewRelease(version string, sources []string, concepts []*Concept, notes map
 	if len(concepts) == 0 {
 		return nil, fmt.Errorf("%w: release %s has no concepts", ErrInvalid, version)
 	}
+	concepts = packConcepts(concepts)
 	r := &Release{
 		Version:         version,
 		Effective:       eff,
