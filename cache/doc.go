@@ -97,8 +97,11 @@
 // and forwarded hosts stay the engine's. Only requests whose every
 // parameter is one the key knows are remembered, so junk parameters make
 // no entry; the front's memory is bounded by a budget of its own (an
-// eighth of --cache-size; when full it starts over), and a reload or the
-// TTL empties it. The front adds a fresh X-Request-Id, counts the answer
+// eighth of --cache-size) in two generations of half each: when the
+// current one fills it becomes the previous one, still answered from and
+// moved back into the current one when asked for again, and the one before
+// goes. A flood of distinct requests so cannot push out the answers in use
+// (TestFrontKeepsAnswersInUse). A reload or the TTL empties both. The front adds a fresh X-Request-Id, counts the answer
 // in the same metrics and logs it as the engine would.
 //
 // In process, a local hit through the engine takes 2.7–5.4 µs and 3

@@ -31,8 +31,12 @@ import (
 // only adds a fresh X-Request-Id, and says hit-local. Answers are
 // remembered only for requests whose every query parameter is one the
 // cache key knows, so that junk parameters cannot fill the front, and the
-// front's memory is bounded by its own budget: when full, it starts over.
-// A reload (another snapshot) or the cache TTL empties it.
+// front's memory is bounded by its own budget, in two generations of half
+// each: when the current one fills, it becomes the previous one, whose
+// answers are still given and moved into the current one when asked for
+// again, and the one before is dropped. Answers in use so survive a flood of
+// distinct requests, which only the engine's cache then has to absorb. A
+// reload (another snapshot) or the cache TTL empties both.
 
 // FrontConfig configures ResponseCache.Front.
 type FrontConfig struct {
@@ -59,16 +63,40 @@ type frontAnswer struct {
 	op     string                   // the cache operation, for CacheConfig.Observe
 	route  string                   // gin's FullPath, for the metrics and the access log
 	pathOp string                   // the access log's op
+	size   int64                    // what it counts against the budget, with its key
 	record func(took time.Duration) // FrontConfig.Series; nil: none
 }
 
-// frontTable holds the answers of one snapshot until it expires or fills.
+// frontTable holds the answers of one snapshot until it expires or fills:
+// one generation.
 type frontTable struct {
 	snap    *terminology.Snapshot
-	expires time.Time // zero: never
+	expires time.Time                  // zero: never
+	prev    atomic.Pointer[frontTable] // the generation before this one; nil: none
 	mu      sync.RWMutex
 	m       map[string]*frontAnswer
 	bytes   int64
+}
+
+// serves reports whether t holds answers of snap that have not expired.
+func (t *frontTable) serves(snap *terminology.Snapshot, now time.Time) bool {
+	return t != nil && t.snap == snap && (t.expires.IsZero() || now.Before(t.expires))
+}
+
+func (t *frontTable) get(key []byte) *frontAnswer {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.m[string(key)]
+}
+
+// put keeps a under key if it fits within budget and the key is new.
+func (t *frontTable) put(key string, a *frontAnswer, budget int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m[key] == nil && t.bytes+a.size <= budget {
+		t.m[key] = a
+		t.bytes += a.size
+	}
 }
 
 type front struct {
@@ -97,6 +125,9 @@ func (rc *ResponseCache) Front(next http.Handler, cfg FrontConfig) http.Handler 
 const frontMaxURI = 2048
 
 func (f *front) maxBody() int { return int(max(f.cfg.Budget/64, 64<<10)) }
+
+// generationBudget bounds each of the two generations: together, the budget.
+func (f *front) generationBudget() int64 { return f.cfg.Budget / 2 }
 
 func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var buf [512]byte
@@ -136,13 +167,21 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // lookup returns the answer remembered under key for the data served now.
 func (f *front) lookup(key []byte, now time.Time) *frontAnswer {
-	t := f.table.Load()
-	if t == nil || t.snap != f.rc.s.cfg.Data.Snapshot() || !t.expires.IsZero() && !now.Before(t.expires) {
+	t, snap := f.table.Load(), f.rc.s.cfg.Data.Snapshot()
+	if !t.serves(snap, now) {
 		return nil
 	}
-	t.mu.RLock()
-	a := t.m[string(key)]
-	t.mu.RUnlock()
+	if a := t.get(key); a != nil {
+		return a
+	}
+	prev := t.prev.Load()
+	if !prev.serves(snap, now) {
+		return nil
+	}
+	a := prev.get(key)
+	if a != nil {
+		t.put(string(key), a, f.generationBudget())
+	}
 	return a
 }
 
@@ -219,7 +258,7 @@ func (f *front) remember(c *gin.Context, op string, status int, body []byte, sna
 		return
 	}
 	a := &frontAnswer{status: status, body: body, op: op, route: c.FullPath(), pathOp: pathOperation(c)}
-	size := int64(len(key)+len(body)) + 256
+	a.size = int64(len(key)+len(body)) + 256
 	for k, v := range c.Writer.Header() {
 		switch k {
 		case "X-Request-Id", "Connection":
@@ -229,9 +268,10 @@ func (f *front) remember(c *gin.Context, op string, status int, body []byte, sna
 		}
 		a.canon = append(a.canon, k)
 		a.values = append(a.values, v)
-		size += int64(len(k)+len(v[0])) + 48
+		a.size += int64(len(k)+len(v[0])) + 48
 	}
-	if size > f.cfg.Budget {
+	budget := f.generationBudget()
+	if a.size > budget {
 		return
 	}
 	if f.cfg.Series != nil {
@@ -239,19 +279,22 @@ func (f *front) remember(c *gin.Context, op string, status int, body []byte, sna
 	}
 	now := f.rc.now()
 	t := f.table.Load()
-	if t == nil || t.snap != snap || !t.expires.IsZero() && !now.Before(t.expires) || t.full(size, f.cfg.Budget) {
+	if serves := t.serves(snap, now); !serves || t.full(a.size, budget) {
 		fresh := &frontTable{snap: snap, m: map[string]*frontAnswer{}}
 		if f.cfg.TTL > 0 {
 			fresh.expires = now.Add(f.cfg.TTL)
 		}
-		f.table.CompareAndSwap(t, fresh) // another request may have started one first: use it
+		if serves {
+			fresh.prev.Store(t)
+		}
+		// Another request may have started one first: then use that one.
+		if f.table.CompareAndSwap(t, fresh) && serves {
+			t.prev.Store(nil) // the generation before t goes
+		}
 		t = f.table.Load()
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.snap == snap && t.m[string(key)] == nil && t.bytes+size <= f.cfg.Budget {
-		t.m[string(key)] = a
-		t.bytes += size
+	if t.snap == snap {
+		t.put(string(key), a, budget)
 	}
 }
 
