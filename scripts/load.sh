@@ -3,8 +3,10 @@
 # releases, the default response cache, a Redis of its own) under fixed
 # random-code scenarios, each measured in the same run beside the ceiling:
 # scripts/ceiling, a bare Go server answering a fixed body of the scenario's
-# mean answer size, driven by the same wrk script. Loopback only; every run
-# is bounded by DURATION.
+# mean answer size, driven by the same wrk script; and the same ceiling
+# sending the five headers every answer of the server carries (-headers), so
+# that what HTTP's headers cost shows apart from what the server's code
+# costs. Loopback only; every run is bounded by DURATION.
 #
 #   make load                                  # 1 and 16 connections, 10 s each
 #   DURATION=5s CONNS="16" SCENARIOS="lookup cs-validate" scripts/load.sh
@@ -33,7 +35,7 @@ WARMUP="${WARMUP:-2s}"
 SCENARIOS="${SCENARIOS:-lookup cs-validate vs-implicit vs-composed expand download-gzip download vs-txresource vs-session}"
 DATA_DIR="${HCPCS_TEST_DATA:-$root/../shared/hcpcs-data}"
 OUT="${OUT:-$root/bin/load-report.md}"
-PORT="${PORT:-18080}" CEIL="${CEIL:-18081}"
+PORT="${PORT:-18080}" CEIL="${CEIL:-18081}" HCEIL="${HCEIL:-18082}"
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
@@ -50,9 +52,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-for p in "$PORT" "$CEIL"; do
+for p in "$PORT" "$CEIL" "$HCEIL"; do
 	if curl -fs -o /dev/null "127.0.0.1:$p/" 2>/dev/null || (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-		echo "load: port $p is in use (set PORT/CEIL)" >&2; exit 1
+		echo "load: port $p is in use (set PORT/CEIL/HCEIL)" >&2; exit 1
 	fi
 done
 
@@ -197,35 +199,45 @@ mean_size() {
 
 mkdir -p "$(dirname "$OUT")"
 {
-	echo "| scenario | conns | body | server req/s | ceiling req/s | ratio | p50 µs | p99 µs | p99.9 µs | ceiling p50/p99/p99.9 µs | p99 ratio | CPU µs/req server / ceiling | CPU ratio | errors |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	echo "| scenario | conns | body | server req/s | ceiling req/s | ratio | p50 µs | p99 µs | p99.9 µs | ceiling p50/p99/p99.9 µs | p99 ratio | CPU µs/req server / ceiling | CPU ratio | with headers: ceiling req/s / ratio / p99 ratio | errors |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } | tee "$OUT"
+# start_ceiling PORT SIZE [FLAGS]: a ceiling answering SIZE bytes; its pid in $started.
+start_ceiling() {
+	"$tmp/ceiling" -listen "127.0.0.1:$1" -size "$2" ${3:-} &
+	started=$!
+	pids+=("$started")
+	for _ in $(seq 1 100); do curl -fs -o /dev/null "127.0.0.1:$1/" 2>/dev/null && break; sleep 0.05; done
+	kill -0 "$started" 2>/dev/null || { echo "load: the ceiling server did not start (port $1 in use?)" >&2; exit 1; }
+	[ "$(curl -fs "127.0.0.1:$1/" | wc -c)" = "$2" ] || { echo "load: the ceiling's body is not $2 bytes" >&2; exit 1; }
+}
 for conns in $CONNS; do
 	for scenario in $SCENARIOS; do
 		paths="$tmp/$scenario.txt"
 		[ -f "$paths" ] || { echo "load: unknown scenario $scenario" >&2; exit 1; }
 		settings "$scenario"
 		size="$(mean_size "$paths")"
-		"$tmp/ceiling" -listen "127.0.0.1:$CEIL" -size "$size" &
-		cpid=$!
-		for _ in $(seq 1 100); do curl -fs -o /dev/null "127.0.0.1:$CEIL/" 2>/dev/null && break; sleep 0.05; done
-		kill -0 "$cpid" 2>/dev/null || { echo "load: the ceiling server did not start (port $CEIL in use?)" >&2; exit 1; }
-		[ "$(curl -fs "127.0.0.1:$CEIL/" | wc -c)" = "$size" ] || { echo "load: the ceiling's body is not $size bytes" >&2; exit 1; }
-		# Warm-up of both, so that neither measured pass pays for first touches
+		start_ceiling "$CEIL" "$size"
+		cpid=$started
+		start_ceiling "$HCEIL" "$size" -headers
+		hpid=$started
+		# Warm-up of each, so that no measured pass pays for first touches
 		# (for the server, that fills the response cache with the sample).
 		run "$PORT" "$paths" "$WARMUP" "$conns" "$spid" >/dev/null
 		run "$CEIL" "$paths" "$WARMUP" "$conns" "$cpid" >/dev/null
-		s=$(run "$PORT" "$paths" "$DURATION" "$conns" "$spid") && c=$(run "$CEIL" "$paths" "$DURATION" "$conns" "$cpid") ||
-			{ echo "load: wrk failed" >&2; exit 1; }
-		kill "$cpid"; wait "$cpid" 2>/dev/null || true
+		run "$HCEIL" "$paths" "$WARMUP" "$conns" "$hpid" >/dev/null
+		s=$(run "$PORT" "$paths" "$DURATION" "$conns" "$spid") && c=$(run "$CEIL" "$paths" "$DURATION" "$conns" "$cpid") &&
+			h=$(run "$HCEIL" "$paths" "$DURATION" "$conns" "$hpid") || { echo "load: wrk failed" >&2; exit 1; }
+		kill "$cpid" "$hpid"; wait "$cpid" "$hpid" 2>/dev/null || true
 		read -r _ srps sp50 sp99 sp999 serr _ scpu <<<"$s"
 		read -r _ crps cp50 cp99 cp999 _ _ ccpu <<<"$c"
+		read -r _ hrps _ hp99 _ _ _ _ <<<"$h"
 		awk -v sc="$scenario" -v n="$conns" -v size="$size" -v srps="$srps" -v crps="$crps" \
 			-v sp50="$sp50" -v sp99="$sp99" -v sp999="$sp999" -v cp50="$cp50" -v cp99="$cp99" -v cp999="$cp999" -v err="$serr" \
-			-v scpu="$scpu" -v ccpu="$ccpu" \
-			'BEGIN { printf "| %s | %d | %d B | %d | %d | %.2f | %d | %d | %d | %d / %d / %d | %.2f | %.1f / %.1f | %.2f | %d |\n",
+			-v scpu="$scpu" -v ccpu="$ccpu" -v hrps="$hrps" -v hp99="$hp99" \
+			'BEGIN { printf "| %s | %d | %d B | %d | %d | %.2f | %d | %d | %d | %d / %d / %d | %.2f | %.1f / %.1f | %.2f | %d / %.2f / %.2f | %d |\n",
 				sc, n, size, srps, crps, srps / crps, sp50, sp99, sp999, cp50, cp99, cp999, sp99 / (cp99 > 0 ? cp99 : 1),
-				scpu, ccpu, ccpu / (scpu > 0 ? scpu : 1), err }' | tee -a "$OUT"
+				scpu, ccpu, ccpu / (scpu > 0 ? scpu : 1), hrps, srps / (hrps > 0 ? hrps : 1), sp99 / (hp99 > 0 ? hp99 : 1), err }' | tee -a "$OUT"
 	done
 done
 {
