@@ -10,6 +10,7 @@
 #
 #   make load                                  # 1 and 16 connections, 10 s each
 #   DURATION=5s CONNS="16" SCENARIOS="lookup cs-validate" scripts/load.sh
+#   ROUNDS=3 DURATION=5s scripts/load.sh       # the median of 3 alternated rounds
 #   SERVER_FLAGS="--cache-size 0 --redis-ops read" scripts/load.sh   # the engine, not the cache
 #
 # Scenarios (codes drawn at random from 2025-10, seed 42):
@@ -32,6 +33,7 @@ cd "$root"
 CONNS="${CONNS:-1 16}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-2s}"
+ROUNDS="${ROUNDS:-1}"
 SCENARIOS="${SCENARIOS:-lookup cs-validate vs-implicit vs-composed expand download-gzip download vs-txresource vs-session}"
 DATA_DIR="${HCPCS_TEST_DATA:-$root/../shared/hcpcs-data}"
 OUT="${OUT:-$root/bin/load-report.md}"
@@ -197,6 +199,20 @@ mean_size() {
 	echo $((total / n))
 }
 
+# medians FILE: run's fields, each the median over FILE's lines (the lower
+# middle of an even count), but the errors, which are summed.
+medians() {
+	local out="RESULT" f
+	for f in 2 3 4 5 6 7 8; do
+		if [ $f = 6 ]; then
+			out="$out $(awk '{ n += $6 } END { print n }' "$1")"
+		else
+			out="$out $(awk -v f=$f '{ print $f }' "$1" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+		fi
+	done
+	echo "$out"
+}
+
 mkdir -p "$(dirname "$OUT")"
 {
 	echo "| scenario | conns | body | server req/s | ceiling req/s | ratio | p50 µs | p99 µs | p99.9 µs | ceiling p50/p99/p99.9 µs | p99 ratio | CPU µs/req server / ceiling | CPU ratio | with headers: ceiling req/s / ratio / p99 ratio | errors |"
@@ -226,8 +242,15 @@ for conns in $CONNS; do
 		run "$PORT" "$paths" "$WARMUP" "$conns" "$spid" >/dev/null
 		run "$CEIL" "$paths" "$WARMUP" "$conns" "$cpid" >/dev/null
 		run "$HCEIL" "$paths" "$WARMUP" "$conns" "$hpid" >/dev/null
-		s=$(run "$PORT" "$paths" "$DURATION" "$conns" "$spid") && c=$(run "$CEIL" "$paths" "$DURATION" "$conns" "$cpid") &&
-			h=$(run "$HCEIL" "$paths" "$DURATION" "$conns" "$hpid") || { echo "load: wrk failed" >&2; exit 1; }
+		# Rounds alternate the three, so that the machine's drift falls on each
+		# alike; every figure reported is its median over the rounds.
+		: >"$tmp/s.txt"; : >"$tmp/c.txt"; : >"$tmp/h.txt"
+		for _ in $(seq 1 "$ROUNDS"); do
+			run "$PORT" "$paths" "$DURATION" "$conns" "$spid" >>"$tmp/s.txt" &&
+				run "$CEIL" "$paths" "$DURATION" "$conns" "$cpid" >>"$tmp/c.txt" &&
+				run "$HCEIL" "$paths" "$DURATION" "$conns" "$hpid" >>"$tmp/h.txt" || { echo "load: wrk failed" >&2; exit 1; }
+		done
+		s=$(medians "$tmp/s.txt") c=$(medians "$tmp/c.txt") h=$(medians "$tmp/h.txt")
 		kill "$cpid" "$hpid"; wait "$cpid" "$hpid" 2>/dev/null || true
 		read -r _ srps sp50 sp99 sp999 serr _ scpu <<<"$s"
 		read -r _ crps cp50 cp99 cp999 _ _ ccpu <<<"$c"
@@ -244,5 +267,5 @@ done
 	echo
 	echo "Server: nine releases from $DATA_DIR, its own Redis, flags: ${SERVER_FLAGS:-none}; ready after ${ready_ms} ms;"
 	echo "RSS $((cold_rss / 1024)) MiB when ready, $(( $(rss_kb "$spid") / 1024 )) MiB at the end (peak $(( $(hwm_kb "$spid") / 1024 )) MiB)."
-	echo "wrk, ${DURATION} per pass after a ${WARMUP} warm-up, up to 2 threads; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)."
+	echo "wrk, ${DURATION} per pass after a ${WARMUP} warm-up, up to 2 threads, the median of ${ROUNDS} alternated round(s); $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ)."
 } | tee -a "$OUT"
