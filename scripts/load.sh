@@ -34,6 +34,7 @@ CONNS="${CONNS:-1 16}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-2s}"
 ROUNDS="${ROUNDS:-1}"
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "load: ROUNDS must be a positive whole number, not '$ROUNDS'" >&2; exit 1; }
 SCENARIOS="${SCENARIOS:-lookup cs-validate vs-implicit vs-composed expand download-gzip download vs-txresource vs-session}"
 DATA_DIR="${HCPCS_TEST_DATA:-$root/../shared/hcpcs-data}"
 OUT="${OUT:-$root/bin/load-report.md}"
