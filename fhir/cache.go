@@ -84,6 +84,9 @@ var DefaultSharedOps = []string{opRead}
 // CacheOps are the operation names of SharedOps and of Observe.
 var CacheOps = []string{opLookup, opValidate, opRead, opSearch, opExpand, opHistory}
 
+// OpOther is Observe's operation for the requests that are none of CacheOps.
+const OpOther = "other"
+
 // X-Cache values (docs/contract.md).
 const (
 	xCacheHitLocal = "hit-local"
@@ -97,9 +100,13 @@ var XCacheValues = []string{xCacheHitLocal, xCacheHitRedis, xCacheMiss, xCacheBy
 
 // xCacheValues are the header values, built once: setting a header
 // otherwise allocates its value slice on every response.
-var xCacheValues = map[string][]string{
-	xCacheHitLocal: {xCacheHitLocal}, xCacheHitRedis: {xCacheHitRedis}, xCacheMiss: {xCacheMiss}, xCacheBypass: {xCacheBypass},
-}
+var xCacheValues = func() map[string][]string {
+	m := make(map[string][]string, len(XCacheValues))
+	for _, v := range XCacheValues {
+		m[v] = []string{v}
+	}
+	return m
+}()
 
 // defaultVary is the Vary of cacheable 200 responses that do not set their
 // own; their Cache-Control is the policy's (httpcaching.go).
@@ -247,7 +254,7 @@ func (rc *ResponseCache) Wait() { rc.writes.Wait() }
 func (rc *ResponseCache) Handler(c *gin.Context) {
 	op := policyFor(c)
 	if op == "" {
-		rc.bypass(c, "other")
+		rc.bypass(c, OpOther)
 		return
 	}
 	if rc.cfg.Local == nil && rc.cfg.Shared == nil {

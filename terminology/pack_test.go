@@ -104,10 +104,10 @@ func TestPackConcepts(t *testing.T) {
 			"the concepts are not one array")
 	}
 
-	// An append to a packed slice must not write into the next concept's.
-	grown := append(out[0].TypesOfService, "X")
+	// An append to a packed slice must not write into the next concept's,
+	// which follows it in the same array.
+	_ = append(out[0].TypesOfService, "X")
 	assert.Equal(t, want[1].PricingIndicators, out[1].PricingIndicators)
-	assert.Len(t, grown, 4)
 }
 
 func TestNewReleasePacks(t *testing.T) {

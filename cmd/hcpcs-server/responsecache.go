@@ -66,7 +66,7 @@ func newResponseCache(ctx context.Context, cfg *serveConfig, log *slog.Logger, r
 // counters of the known labels are looked up once: WithLabelValues hashes
 // its labels on every call, on the path of every answer.
 func observeResponses(responses *prometheus.CounterVec) func(op, xcache string) {
-	ops := append([]string{"other"}, fhir.CacheOps...)
+	ops := append([]string{fhir.OpOther}, fhir.CacheOps...)
 	known := make([][]prometheus.Counter, len(ops))
 	for i, op := range ops {
 		for _, x := range fhir.XCacheValues {
