@@ -25,6 +25,7 @@ import (
 	"github.com/hcpcs-server/hcpcs-server/browse"
 	"github.com/hcpcs-server/hcpcs-server/cache"
 	"github.com/hcpcs-server/hcpcs-server/fhir"
+	"github.com/hcpcs-server/hcpcs-server/internal/onewrite"
 	"github.com/hcpcs-server/hcpcs-server/terminology"
 )
 
@@ -371,7 +372,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	// An answer longer than net/http's 4 KB write buffer leaves in one
+	// write (internal/onewrite).
+	go func() { errc <- srv.Serve(onewrite.Listener{Listener: ln}) }()
 	select {
 	case err := <-errc:
 		return err
