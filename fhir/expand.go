@@ -43,11 +43,16 @@ func (r valueSetRef) name() string {
 }
 
 // compile compiles the value set for opts: the server's own through the
-// snapshot's cache of compiled sets; an inline one, or any one when the
-// request brought its own definitions, afresh and for this request only.
+// snapshot's cache of compiled sets; one named in a cache-id session that
+// the request did not add to, through the session's; an inline one, or
+// any one when the request brought its own definitions, afresh and for
+// this request only.
 func (r valueSetRef) compile(t *terms, opts valueset.Options) (*valueset.Compiled, error) {
 	if r.canonical != "" && !t.local() {
 		return t.snap.CompileValueSet(r.canonical, opts)
+	}
+	if r.canonical != "" && t.compiled != nil {
+		return t.compiled.Compile(r.canonical, opts, t.resolver())
 	}
 	vs := r.vs
 	if vs == nil {

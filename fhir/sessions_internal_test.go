@@ -2,6 +2,11 @@ package fhir
 
 import (
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -68,4 +73,84 @@ func TestSessionConcurrentUse(t *testing.T) {
 	defs, err := st.use(id, nil)
 	require.NoError(t, err)
 	require.Len(t, defs.valueSets, 9, "every request's value set was kept")
+}
+
+// TestSessionKeepsCompiledSets: the value set a session's request names is
+// compiled once over the session's definitions and kept for the requests
+// that follow; a definition a request adds replaces the session's
+// definitions, and so what was compiled from them; another snapshot gets
+// a cache of its own.
+func TestSessionKeepsCompiledSets(t *testing.T) {
+	store := cacheStore(t, cacheRelease(t, "2025-01", ""))
+	srv := NewServer(Config{Data: store, Logger: slog.New(slog.DiscardHandler)})
+	e := srv.NewEngine()
+	const (
+		csURL = "http://example.org/fhir/CodeSystem/colours"
+		vsURL = "http://example.org/fhir/ValueSet/warm"
+	)
+	codeSystem := `{"resourceType":"CodeSystem","url":"` + csURL + `","version":"1","status":"active","content":"complete",
+		"concept":[{"code":"red"},{"code":"orange"},{"code":"blue"}]}`
+	valueSet := func(codes ...string) string {
+		var concepts []string
+		for _, c := range codes {
+			concepts = append(concepts, `{"code":"`+c+`"}`)
+		}
+		return `{"resourceType":"ValueSet","url":"` + vsURL + `","version":"1","status":"active",
+			"compose":{"include":[{"system":"` + csURL + `","concept":[` + strings.Join(concepts, ",") + `]}]}}`
+	}
+	params := func(params string, resources ...string) string {
+		parts := []string{params}
+		for _, r := range resources {
+			parts = append(parts, `{"name":"tx-resource","resource":`+r+`}`)
+		}
+		return `{"resourceType":"Parameters","parameter":[` + strings.Join(parts, ",") + `]}`
+	}
+	post := func(target, body, id string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/fhir+json")
+		if id != "" {
+			req.Header.Set(cacheIDHeader, id)
+		}
+		rec := httptest.NewRecorder()
+		e.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		return rec
+	}
+	started := post("/fhir/$cache-control?mode=start", params(`{"name":"sealed","valueBoolean":false}`, codeSystem, valueSet("red", "orange")), "")
+	id := regexp.MustCompile(`"valueString":"([0-9a-f]{32})"`).FindStringSubmatch(started.Body.String())
+	require.Len(t, id, 2, started.Body.String())
+	member := func(code string, resources ...string) bool {
+		body := post("/fhir/ValueSet/$validate-code", params(`{"name":"url","valueUri":"`+vsURL+`"},{"name":"system","valueUri":"`+csURL+`"},{"name":"code","valueCode":"`+code+`"}`, resources...), id[1]).Body.String()
+		return strings.Contains(body, `{"name":"result","valueBoolean":true}`)
+	}
+	session := func() *definitions {
+		st := srv.sessions()
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		return st.m[id[1]].defs
+	}
+
+	require.True(t, member("red"))
+	require.True(t, member("orange"))
+	require.False(t, member("blue"))
+	first := session()
+
+	// A request redefines the value set in the open session: the answer
+	// follows the new definition, then and in the requests after it.
+	require.True(t, member("blue", valueSet("blue")))
+	require.False(t, member("red"))
+	require.True(t, member("blue"))
+
+	require.NotNil(t, first.compiled, "the session's requests compile through its cache")
+	require.Equal(t, 1, first.compiled.Len(), "one value set, compiled once for the three requests")
+	require.NotSame(t, first, session(), "the session's definitions were replaced")
+	require.NotNil(t, session().compiled)
+	require.Equal(t, 1, session().compiled.Len())
+
+	// A reload: the cache over the old snapshot is not used.
+	d := session()
+	before := d.compiledOver(store.Snapshot())
+	store.Swap(cacheStore(t, cacheRelease(t, "2025-01", "(after)")).Snapshot())
+	require.True(t, member("blue"))
+	require.NotSame(t, before, d.compiledOver(store.Snapshot()))
 }

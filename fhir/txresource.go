@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,6 +34,11 @@ type terms struct {
 	supplements []*local.Definition // applied only when asked for
 	used        []string            // the supplements applied (used-supplement)
 	conceptMaps []*conceptmap.Map   // the request's, before the snapshot's
+	// compiled keeps the value sets compiled over these terms when they
+	// are a cache-id session's definitions as they stand, without
+	// supplements: then the next request of the session is over the same
+	// terms. nil: compile for this request only.
+	compiled *terminology.CompiledCache
 }
 
 // resolver answers the engine's questions for this request.
@@ -56,6 +62,27 @@ type definitions struct {
 	supplements []*local.Definition
 	conceptMaps []*conceptmap.Map
 	bytes       int // the JSON they were read from
+
+	// The value sets compiled over these definitions laid over one
+	// snapshot (compiledOver); a session's definitions are replaced, never
+	// changed, when a request adds to them.
+	compiledMu   sync.Mutex
+	compiledSnap *terminology.Snapshot
+	compiled     *terminology.CompiledCache
+}
+
+// maxSessionCompiled bounds the compiled value sets one session keeps.
+const maxSessionCompiled = 64
+
+// compiledOver is the cache of the value sets compiled over d laid over
+// snap; one of another snapshot is dropped.
+func (d *definitions) compiledOver(snap *terminology.Snapshot) *terminology.CompiledCache {
+	d.compiledMu.Lock()
+	defer d.compiledMu.Unlock()
+	if d.compiled == nil || d.compiledSnap != snap {
+		d.compiledSnap, d.compiled = snap, &terminology.CompiledCache{Max: maxSessionCompiled}
+	}
+	return d.compiled
 }
 
 func (d *definitions) add(p parsedTxResource) {
@@ -145,7 +172,17 @@ func (s *Server) requestTerms(c *gin.Context, p *opParams) (*terms, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newTerms(snap, defs, p.texts("useSupplement"))
+	useSupplement := p.texts("useSupplement")
+	t, err := newTerms(snap, defs, useSupplement)
+	if err != nil {
+		return nil, err
+	}
+	// A session's definitions, unchanged by this request, are the terms of
+	// its next requests too: what is compiled over them is kept.
+	if own.empty() && len(useSupplement) == 0 && t.local() && c.GetHeader(cacheIDHeader) != "" {
+		t.compiled = defs.compiledOver(snap)
+	}
+	return t, nil
 }
 
 // withSession adds a request's own definitions to those of its cache-id

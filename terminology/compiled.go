@@ -1,6 +1,7 @@
 package terminology
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -9,48 +10,69 @@ import (
 	"github.com/hcpcs-server/hcpcs-server/terminology/valueset"
 )
 
-// maxCompiled bounds the compiled value sets a snapshot keeps. A key holds
-// the canonical and the options, both from requests, so it is bounded
-// rather than trusted; when full it starts over.
+// maxCompiled bounds the compiled value sets a snapshot keeps.
 const maxCompiled = 4096
 
-// compiledCache keeps, per snapshot, the value sets the server holds (or
-// names by an implicit URL) compiled for a set of options: the compile of
-// a composed set costs more than the membership question it serves.
-type compiledCache struct {
+// CompiledCache keeps value sets compiled for a set of options, over one
+// resolver: the compile of a composed set costs more than the membership
+// question it serves. A snapshot keeps one for the value sets it holds (or
+// names by an implicit URL); the API keeps one per cache-id session, over
+// the session's definitions. The zero value is ready, and bounded by
+// maxCompiled.
+type CompiledCache struct {
+	// Max bounds the sets kept; 0 means maxCompiled. A key holds the
+	// canonical and the options, both from requests, so it is bounded
+	// rather than trusted; when full it starts over.
+	Max int
+
 	mu sync.Mutex
 	m  map[compiledKey]*valueset.Compiled
 }
 
 type compiledKey struct{ canonical, options string }
 
+// Compile resolves a value set by canonical (url or url|version) through
+// res and compiles it for opts, or returns the set it compiled before for
+// the same canonical and options. res must be the resolver of every call
+// on c.
+func (c *CompiledCache) Compile(canonical string, opts valueset.Options, res valueset.Resolver) (*valueset.Compiled, error) {
+	key := compiledKey{canonical, optionsKey(opts)}
+	c.mu.Lock()
+	kept, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return kept, nil
+	}
+	vs, err := res.ValueSet(canonical)
+	if err != nil {
+		return nil, err
+	}
+	compiled, err := valueset.Compile(vs, res, opts)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if limit := cmp.Or(c.Max, maxCompiled); c.m == nil || len(c.m) >= limit {
+		c.m = map[compiledKey]*valueset.Compiled{}
+	}
+	c.m[key] = compiled
+	return compiled, nil
+}
+
+// Len is the number of sets kept.
+func (c *CompiledCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
+}
+
 // CompileValueSet resolves a value set by canonical (url or url|version)
 // and compiles it for opts, keeping the result for the next request with
 // the same canonical and options. Inline value sets are compiled with
 // valueset.Compile directly: they are not the server's to keep.
 func (s *Snapshot) CompileValueSet(canonical string, opts valueset.Options) (*valueset.Compiled, error) {
-	key := compiledKey{canonical, optionsKey(opts)}
-	s.compiled.mu.Lock()
-	c, ok := s.compiled.m[key]
-	s.compiled.mu.Unlock()
-	if ok {
-		return c, nil
-	}
-	res := s.Resolver()
-	vs, err := res.ValueSet(canonical)
-	if err != nil {
-		return nil, err
-	}
-	if c, err = valueset.Compile(vs, res, opts); err != nil {
-		return nil, err
-	}
-	s.compiled.mu.Lock()
-	if s.compiled.m == nil || len(s.compiled.m) >= maxCompiled {
-		s.compiled.m = map[compiledKey]*valueset.Compiled{}
-	}
-	s.compiled.m[key] = c
-	s.compiled.mu.Unlock()
-	return c, nil
+	return s.compiled.Compile(canonical, opts, s.Resolver())
 }
 
 // optionsKey spells the options unambiguously.

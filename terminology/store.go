@@ -36,7 +36,7 @@ type Snapshot struct {
 	codeSystems *valueset.Systems // loaded CodeSystem resources
 	conceptMaps []*conceptmap.Map // loaded ConceptMap resources
 	skipped     []SkippedResource
-	compiled    compiledCache
+	compiled    CompiledCache
 }
 
 // SkippedResource is a loaded definition that is not served, and why.
