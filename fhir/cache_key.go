@@ -175,7 +175,7 @@ func (d *bodyDigests) canonicalBody(r *http.Request, op string, keep func(name s
 	if r.Method != http.MethodPost || r.Body == nil || r.Body == http.NoBody {
 		return "", true
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	body, err := readAll(io.LimitReader(r.Body, maxBodyBytes+1), r.ContentLength)
 	r.Body = struct {
 		io.Reader
 		io.Closer

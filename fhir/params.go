@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -144,7 +143,7 @@ func readBody(r *http.Request, p *opParams, limit int64) error {
 				fmt.Sprintf("Content-Type %q is not supported: POST a Parameters resource as application/fhir+json or application/fhir+xml.", mt))
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
+	body, err := readAll(http.MaxBytesReader(nil, r.Body, limit), r.ContentLength)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
