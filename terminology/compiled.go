@@ -33,8 +33,8 @@ type compiledKey struct{ canonical, options string }
 
 // Compile resolves a value set by canonical (url or url|version) through
 // res and compiles it for opts, or returns the set it compiled before for
-// the same canonical and options. res must be the resolver of every call
-// on c.
+// the same canonical and options. Every call on c must pass a resolver
+// that resolves alike: the same definitions over the same snapshot.
 func (c *CompiledCache) Compile(canonical string, opts valueset.Options, res valueset.Resolver) (*valueset.Compiled, error) {
 	key := compiledKey{canonical, optionsKey(opts)}
 	c.mu.Lock()
