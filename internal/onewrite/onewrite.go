@@ -112,41 +112,29 @@ func (c *conn) flush() error {
 // SetWriteDeadline is called by net/http after every response: what is
 // held goes first, under the deadline it was written under.
 func (c *conn) SetWriteDeadline(t time.Time) error {
-	if !c.holding.Load() {
-		return c.Conn.SetWriteDeadline(t)
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.flush(); err != nil {
-		return err
-	}
-	return c.Conn.SetWriteDeadline(t)
+	return c.flushThen(c.Conn.SetWriteDeadline, t)
 }
 
 func (c *conn) SetDeadline(t time.Time) error {
-	if !c.holding.Load() {
-		return c.Conn.SetDeadline(t)
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.flush(); err != nil {
-		return err
-	}
-	return c.Conn.SetDeadline(t)
+	return c.flushThen(c.Conn.SetDeadline, t)
 }
 
 // SetReadDeadline sends what is held too: net/http sets it before it waits
 // for the next request, and when a handler takes the connection over.
 func (c *conn) SetReadDeadline(t time.Time) error {
-	if !c.holding.Load() {
-		return c.Conn.SetReadDeadline(t)
+	return c.flushThen(c.Conn.SetReadDeadline, t)
+}
+
+// flushThen sends what is held, then sets a deadline.
+func (c *conn) flushThen(set func(time.Time) error, t time.Time) error {
+	if c.holding.Load() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if err := c.flush(); err != nil {
+			return err
+		}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := c.flush(); err != nil {
-		return err
-	}
-	return c.Conn.SetReadDeadline(t)
+	return set(t)
 }
 
 // CloseWrite is what net/http calls to end a connection politely

@@ -2,7 +2,10 @@ package testenv
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -88,4 +91,25 @@ func RedisAddr() string {
 		return a
 	}
 	return "127.0.0.1:6379"
+}
+
+// StandardLibraryOnly fails tb when the package at importPath depends on
+// anything outside the standard library, this module's other packages
+// included (go list -deps). knownStd is a standard package it imports, whose
+// presence shows that the list holds the standard library at all.
+func StandardLibraryOnly(tb testing.TB, importPath, knownStd string) {
+	tb.Helper()
+	out, err := exec.Command("go", "list", "-deps", importPath).CombinedOutput()
+	if err != nil {
+		tb.Fatalf("go list -deps %s: %v\n%s", importPath, err, out)
+	}
+	deps := strings.Fields(string(out))
+	if !slices.Contains(deps, importPath) || !slices.Contains(deps, knownStd) {
+		tb.Fatalf("go list -deps %s lists neither the package nor %s: %v", importPath, knownStd, deps)
+	}
+	for _, dep := range deps {
+		if first, _, _ := strings.Cut(dep, "/"); dep != importPath && strings.Contains(first, ".") {
+			tb.Errorf("%s depends on %s, which is not in the standard library", importPath, dep)
+		}
+	}
 }

@@ -1,28 +1,13 @@
 package conceptmap_test
 
 import (
-	"os/exec"
-	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/require"
+	"github.com/hcpcs-server/hcpcs-server/internal/testenv"
 )
 
 // TestStandardLibraryOnly keeps the model free of other modules and of the
 // rest of this module (doc.go, "Dependencies").
 func TestStandardLibraryOnly(t *testing.T) {
-	const self = "github.com/hcpcs-server/hcpcs-server/terminology/conceptmap"
-	out, err := exec.Command("go", "list", "-deps", self).CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	deps := strings.Fields(string(out))
-	require.Contains(t, deps, self)
-	require.Contains(t, deps, "strings", "go list -deps lists the standard library too")
-	for _, dep := range deps {
-		if dep == self {
-			continue
-		}
-		first, _, _ := strings.Cut(dep, "/")
-		require.NotContains(t, first, ".", "conceptmap depends on %s, which is not in the standard library", dep)
-		require.False(t, strings.HasPrefix(dep, "github.com/hcpcs-server/"), "conceptmap depends on %s, another package of this module", dep)
-	}
+	testenv.StandardLibraryOnly(t, "github.com/hcpcs-server/hcpcs-server/terminology/conceptmap", "strings")
 }
