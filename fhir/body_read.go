@@ -1,6 +1,9 @@
 package fhir
 
-import "io"
+import (
+	"bytes"
+	"io"
+)
 
 // maxBodyPrealloc bounds what readAll allocates on a request's word: a
 // client that announces 4 MB and sends them slowly must not pin 4 MB per
@@ -13,22 +16,10 @@ const maxBodyPrealloc = 64 << 10
 // took a dozen reads of at most a few KB and as many copies, 35% of the
 // server's CPU for a request its cache then answered (docs/performance.md).
 func readAll(r io.Reader, announced int64) ([]byte, error) {
-	size := 512
-	if announced > 0 {
-		size = int(min(announced, maxBodyPrealloc)) + 1 // the read that finds the end needs room
-	}
-	b := make([]byte, 0, size)
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)] // grow, as append does
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err != nil {
-			if err == io.EOF { // as io.ReadAll: a reader's own end, not a wrapped one
-				err = nil
-			}
-			return b, err
-		}
-	}
+	var buf bytes.Buffer
+	// ReadFrom wants MinRead bytes free before each read, the last one
+	// (which finds the end) included.
+	buf.Grow(int(min(max(announced, 0), maxBodyPrealloc)) + bytes.MinRead)
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }

@@ -126,8 +126,11 @@ func TestSessionKeepsCompiledSets(t *testing.T) {
 	session := func() *definitions {
 		st := srv.sessions()
 		st.mu.Lock()
-		defer st.mu.Unlock()
-		return st.m[id[1]].defs
+		ss := st.m[id[1]]
+		st.mu.Unlock()
+		ss.mu.Lock()
+		defer ss.mu.Unlock()
+		return ss.defs
 	}
 
 	require.True(t, member("red"))

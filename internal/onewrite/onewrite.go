@@ -38,8 +38,7 @@ type conn struct {
 	// lock.
 	mu      sync.Mutex
 	holding atomic.Bool // something is held: the calls that find it false skip the lock
-	held    []byte      // what is held, in *pooled
-	pooled  *[]byte     // from heldPool while something is held; nil otherwise
+	held    *[]byte     // what is held, from heldPool; nil while nothing is
 	parts   [2][]byte   // what one writev sends: held, then the write that follows
 	out     net.Buffers
 }
@@ -54,16 +53,15 @@ func (c *conn) Write(p []byte) (int, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(p) == fullBuffer && len(c.held)+len(p) <= maxHeld {
-		if c.pooled == nil {
-			c.pooled = heldPool.Get().(*[]byte)
-			c.held = (*c.pooled)[:0]
+	if len(p) == fullBuffer && (c.held == nil || len(*c.held)+len(p) <= maxHeld) {
+		if c.held == nil {
+			c.held = heldPool.Get().(*[]byte)
 		}
-		c.held = append(c.held, p...)
+		*c.held = append(*c.held, p...)
 		c.holding.Store(true)
 		return len(p), nil
 	}
-	if len(c.held) == 0 {
+	if c.held == nil {
 		return c.Conn.Write(p)
 	}
 	return c.sendHeld(p)
@@ -72,25 +70,25 @@ func (c *conn) Write(p []byte) (int, error) {
 // sendHeld sends what is held followed by p in one write, and reports how
 // much of p was sent.
 func (c *conn) sendHeld(p []byte) (int, error) {
-	held := len(c.held)
+	held := len(*c.held)
 	var sent int64
 	var err error
 	if tcp, ok := c.Conn.(*net.TCPConn); ok {
-		c.parts = [2][]byte{c.held, p}
+		c.parts = [2][]byte{*c.held, p}
 		c.out = c.parts[:]
 		sent, err = c.out.WriteTo(tcp) // one writev
 		c.parts = [2][]byte{}
 	} else {
-		c.held = append(c.held, p...)
+		*c.held = append(*c.held, p...)
 		var n int
-		n, err = c.Conn.Write(c.held)
+		n, err = c.Conn.Write(*c.held)
 		sent = int64(n)
 	}
-	if cap(c.held) <= 2*fullBuffer {
-		*c.pooled = c.held[:0]
-		heldPool.Put(c.pooled)
+	if cap(*c.held) <= 2*fullBuffer {
+		*c.held = (*c.held)[:0]
+		heldPool.Put(c.held)
 	}
-	c.held, c.pooled = nil, nil
+	c.held = nil
 	c.holding.Store(false)
 	return max(int(sent)-held, 0), err
 }
@@ -99,7 +97,7 @@ func (c *conn) sendHeld(p []byte) (int, error) {
 // answer it was part of is cut, and net/http, which was told the bytes
 // were written, must not serve another answer on it.
 func (c *conn) flush() error {
-	if len(c.held) == 0 {
+	if c.held == nil {
 		return nil
 	}
 	if _, err := c.sendHeld(nil); err != nil {
