@@ -108,6 +108,18 @@
 // allocations, through the front 0.63–0.89 µs and 2
 // (BenchmarkCache/*/front-hit). Under load, docs/performance.md.
 //
+// On a kept-alive connection the front answers before net/http even
+// parses the request (internal/connfront): the connection offers each
+// request head that net/http would read as a plain GET to the front, keyed
+// as above from the raw head, and writes the remembered answer itself.
+// What was left of a hit's cost was net/http's own: the request and its
+// header map, the handler's header map, the status line and headers
+// written one by one; on the connection a hit is a scan of the head, the
+// same table lookup and one write, and the server spends less CPU per
+// answer than the bare net/http ceiling of docs/performance.md. Such an
+// answer is counted as the front's everywhere, and apart in
+// hcpcs_front_connection_answers_total.
+//
 // # $expand
 //
 // Measured after the value-set engine landed, with the same method (Redis

@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -151,6 +152,11 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h["Date"] = httpDate()
 	w.WriteHeader(a.status)
 	_, _ = w.Write(a.body)
+	f.answered(a, id, start)
+}
+
+// answered counts an answer the front gave and logs it.
+func (f *front) answered(a *frontAnswer, id string, start time.Time) {
 	f.rc.observe(a.op, xCacheHitLocal)
 	if a.record == nil && f.log == nil {
 		return
@@ -206,6 +212,15 @@ func httpDate() []string {
 	return d.value
 }
 
+// frontKeyHeaders are the request headers that are part of the front's
+// key, and frontInertHeaders those a request may carry that change no
+// answer: no handler reads them (a request's Cache-Control is ignored:
+// ResponseCache).
+var (
+	frontKeyHeaders   = [...]string{"Accept", "Accept-Encoding", "Accept-Language", tooCostlyHeaderKey}
+	frontInertHeaders = []string{"User-Agent", "Accept-Charset", "Cache-Control", "Pragma", "Referer", "X-Request-Id"}
+)
+
 // frontKey appends the front's key of r to dst; ok is false for a request
 // the front does not answer: not a GET of the FHIR API, a body, TLS, a
 // repeated header, or a header outside the few it knows. Go has taken Host
@@ -217,28 +232,20 @@ func frontKey(dst []byte, r *http.Request) (key []byte, ok bool) {
 		r.RequestURI == "" || len(r.RequestURI) > frontMaxURI || !strings.HasPrefix(r.URL.Path, "/fhir/") {
 		return nil, false
 	}
-	var accept, encoding, language, threshold string
+	var keyed [len(frontKeyHeaders)]string
 	for name, v := range r.Header {
 		if len(v) != 1 {
 			return nil, false
 		}
-		switch name {
-		case "Accept":
-			accept = v[0]
-		case "Accept-Encoding":
-			encoding = v[0]
-		case "Accept-Language":
-			language = v[0]
-		case tooCostlyHeaderKey:
-			threshold = v[0]
-		case "User-Agent", "Accept-Charset", "Connection", "Cache-Control", "Pragma", "Referer", "X-Request-Id":
-			// No handler reads them (a request's Cache-Control is ignored:
-			// ResponseCache), and net/http handles Connection itself.
-		default:
+		if i := slices.Index(frontKeyHeaders[:], name); i >= 0 {
+			keyed[i] = v[0]
+		} else if name != "Connection" && !slices.Contains(frontInertHeaders, name) {
+			// net/http handles Connection itself.
 			return nil, false
 		}
 	}
-	for _, part := range [...]string{r.Host, r.RequestURI, accept, encoding, language, threshold} {
+	dst = appendPart(appendPart(dst, r.Host), r.RequestURI)
+	for _, part := range keyed {
 		dst = appendPart(dst, part)
 	}
 	return dst, true

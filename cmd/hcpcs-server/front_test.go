@@ -9,27 +9,31 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestFrontWiring: over TCP, a lookup asked three times is computed once
-// and answered twice from memory (the response cache's front, before the
-// engine), each answer counted in the same series of /metrics as the
-// engine's, with its own request id. --cache-size 0 turns the front off
-// with the local tier.
+// TestFrontWiring: over TCP, a lookup asked three times on one kept-alive
+// connection is computed once and answered twice from memory (the
+// response cache's front, on the connection before net/http:
+// internal/connfront), each answer counted in the same series of /metrics
+// as the engine's, with its own request id. --cache-size 0 turns the front
+// off with the local tier.
 func TestFrontWiring(t *testing.T) {
 	const lookup = "/fhir/CodeSystem/$lookup?system=http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets&code=E0114"
 	for _, tc := range []struct {
 		name  string
 		flags []string
 		hits  string // hcpcs_cache_responses_total of hit-local
+		conn  string // hcpcs_front_connection_answers_total; "": not served
 	}{
-		{"default", nil, "2"},
-		{"no local tier", []string{"--cache-size", "0"}, "0"},
+		{"default", nil, "2", "2"},
+		{"no local tier", []string{"--cache-size", "0"}, "0", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := startReleaseServer(t, "2025-10_quarterly", tc.flags...)
 			var bodies []string
 			ids := map[string]bool{}
+			client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1}}
+			defer client.CloseIdleConnections()
 			for range 3 {
-				resp, err := http.Get(srv.base + lookup)
+				resp, err := client.Get(srv.base + lookup)
 				require.NoError(t, err)
 				b, err := io.ReadAll(resp.Body)
 				resp.Body.Close()
@@ -47,6 +51,11 @@ func TestFrontWiring(t *testing.T) {
 			require.Contains(t, m, `hcpcs_http_requests_total{method="GET",route="/fhir/CodeSystem/:id",status="200"} 3`)
 			require.Contains(t, m, `hcpcs_http_request_duration_seconds_count{method="GET",route="/fhir/CodeSystem/:id"} 3`)
 			require.Contains(t, m, `hcpcs_cache_responses_total{op="lookup",x_cache="hit-local"} `+tc.hits+"\n")
+			if tc.conn != "" {
+				require.Contains(t, m, "hcpcs_front_connection_answers_total "+tc.conn+"\n")
+			} else {
+				require.NotContains(t, m, "hcpcs_front_connection_answers_total")
+			}
 			if tc.hits == "0" {
 				require.True(t, strings.Contains(m, `hcpcs_cache_responses_total{op="lookup",x_cache="bypass"} 3`))
 			}

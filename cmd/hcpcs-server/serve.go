@@ -25,6 +25,7 @@ import (
 	"github.com/hcpcs-server/hcpcs-server/browse"
 	"github.com/hcpcs-server/hcpcs-server/cache"
 	"github.com/hcpcs-server/hcpcs-server/fhir"
+	"github.com/hcpcs-server/hcpcs-server/internal/connfront"
 	"github.com/hcpcs-server/hcpcs-server/internal/onewrite"
 	"github.com/hcpcs-server/hcpcs-server/terminology"
 )
@@ -373,8 +374,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	errc := make(chan error, 1)
 	// An answer longer than net/http's 4 KB write buffer leaves in one
-	// write (internal/onewrite).
-	go func() { errc <- srv.Serve(onewrite.Listener{Listener: ln}) }()
+	// write (internal/onewrite); under it, kept-alive connections answer
+	// the front's hits themselves (internal/connfront).
+	go func() {
+		errc <- srv.Serve(onewrite.Listener{Listener: answerOnConnections(ln, srv, responses, &draining, registry)})
+	}()
 	select {
 	case err := <-errc:
 		return err
@@ -388,6 +392,26 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	return nil
+}
+
+// answerOnConnections wraps ln so that its connections answer what the
+// response cache's front holds before net/http parses the request
+// (internal/connfront), with the server's own timeouts and limits; while
+// draining, every request goes to net/http, whose answers then close
+// their connections. Such answers are counted among the front's in every
+// metric, and apart in hcpcs_front_connection_answers_total. Without a
+// front, ln is returned.
+func answerOnConnections(ln net.Listener, srv *http.Server, responses *fhir.ResponseCache, draining *atomic.Bool, registry *prometheus.Registry) net.Listener {
+	answerer, headers, ok := responses.ConnFront()
+	if !ok {
+		return ln
+	}
+	cfg := &connfront.Config{Answer: answerer, Headers: headers, Off: draining.Load,
+		HeaderTimeout: srv.ReadHeaderTimeout, WriteTimeout: srv.WriteTimeout, MaxHeaderBytes: srv.MaxHeaderBytes}
+	registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "hcpcs_front_connection_answers_total",
+		Help: "Answers of the response cache's front given on kept-alive connections before net/http parsed the request (also counted in hcpcs_cache_responses_total and the HTTP metrics)."},
+		func() float64 { return float64(cfg.Answered.Load()) }))
+	return connfront.Listener{Listener: ln, Config: cfg}
 }
 
 // logValueSets says how many value sets are served and which loaded ones

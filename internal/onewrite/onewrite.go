@@ -73,7 +73,7 @@ func (c *conn) sendHeld(p []byte) (int, error) {
 	held := len(*c.held)
 	var sent int64
 	var err error
-	if tcp, ok := c.Conn.(*net.TCPConn); ok {
+	if tcp, ok := tcpConn(c.Conn); ok {
 		c.parts = [2][]byte{*c.held, p}
 		c.out = c.parts[:]
 		sent, err = c.out.WriteTo(tcp) // one writev
@@ -91,6 +91,26 @@ func (c *conn) sendHeld(p []byte) (int, error) {
 	c.held = nil
 	c.holding.Store(false)
 	return max(int(sent)-held, 0), err
+}
+
+// writeThrough is a wrapped connection that passes writes unchanged to the
+// one it returns (internal/connfront). Not NetConn: crypto/tls has one, and
+// its writes are anything but unchanged.
+type writeThrough interface{ WritesThrough() net.Conn }
+
+// tcpConn finds the TCP socket under nc, through wrappers that pass writes
+// through unchanged.
+func tcpConn(nc net.Conn) (*net.TCPConn, bool) {
+	for {
+		switch c := nc.(type) {
+		case *net.TCPConn:
+			return c, true
+		case writeThrough:
+			nc = c.WritesThrough()
+		default:
+			return nil, false
+		}
+	}
 }
 
 // flush sends what is held. A connection that could not is closed: the
