@@ -59,7 +59,7 @@ const rearmEvery = time.Second
 // goroutine, and Read also from the goroutine of its background read while
 // a handler runs, which ends before the next call of the first (net/http's
 // abortPendingRead); no lock is needed. Close may come from anywhere and
-// touches no state.
+// touches only state.
 type conn struct {
 	net.Conn
 	cfg *Config
@@ -88,6 +88,8 @@ type conn struct {
 	readArm   time.Time     // when the read deadline was last moved
 	writeArm  time.Time     // when the write deadline was last set for an answer
 	headStart bool          // a head's first bytes came in while answering
+
+	state atomic.Int32 // writing, closeAsked
 }
 
 // WritesThrough returns the socket, to which writes pass unchanged, so that
@@ -274,10 +276,18 @@ func (c *conn) write(body []byte) error {
 			return err
 		}
 	}
+	if !c.state.CompareAndSwap(0, writing) {
+		return net.ErrClosed
+	}
 	c.parts = [2][]byte{c.out, body}
 	c.buffers = c.parts[:]
 	_, err := c.buffers.WriteTo(c.Conn)
 	c.parts = [2][]byte{}
+	if !c.state.CompareAndSwap(writing, 0) {
+		c.state.Store(closeAsked)
+		_ = c.Conn.Close()
+		return net.ErrClosed
+	}
 	if err != nil {
 		return err
 	}
@@ -303,7 +313,15 @@ func (c *conn) SetWriteDeadline(t time.Time) error {
 	if t.IsZero() && c.busy && !c.passing {
 		c.busy, c.answering = false, true
 	}
+	c.writeArm = time.Time{} // the next answer sets its own
 	return c.Conn.SetWriteDeadline(t)
+}
+
+// SetDeadline is not what net/http calls; the next answer sets its own
+// deadlines.
+func (c *conn) SetDeadline(t time.Time) error {
+	c.writeArm, c.readArm = time.Time{}, time.Time{}
+	return c.Conn.SetDeadline(t)
 }
 
 // SetReadDeadline learns the idle timeout: the deadline net/http sets
@@ -316,6 +334,32 @@ func (c *conn) SetReadDeadline(t time.Time) error {
 		}
 	}
 	return c.Conn.SetReadDeadline(t)
+}
+
+// The states of an answer's write and of Close.
+const (
+	writing    = 1 << iota // an answer is being written
+	closeAsked             // Close was called
+)
+
+// Close closes the connection, but not under an answer being written: to
+// net/http a connection waiting for its next request is idle, and
+// Server.Shutdown closes idle connections. An answer it would cut is one
+// net/http would have let finish; the write closes the connection once
+// the answer is out (or its write deadline passed).
+func (c *conn) Close() error {
+	for {
+		switch s := c.state.Load(); {
+		case s&closeAsked != 0:
+			return nil
+		case s&writing != 0:
+			if c.state.CompareAndSwap(s, s|closeAsked) {
+				return nil
+			}
+		case c.state.CompareAndSwap(s, closeAsked):
+			return c.Conn.Close()
+		}
+	}
 }
 
 // CloseWrite is what net/http calls to end a connection politely.

@@ -37,7 +37,15 @@ func hit(host, target string) bool {
 		!strings.ContainsFunc(target, func(r rune) bool { return !('a' <= r && r <= 'z' || r == '/' || r == '?' || r == '=') })
 }
 
-func hitBody(target string) string { return "hit " + target }
+func hitBody(target string) string {
+	if target == "/hit/big" {
+		return bigBody
+	}
+	return "hit " + target
+}
+
+// bigBody is more than loopback's socket buffers hold.
+var bigBody = strings.Repeat("0123456789abcdef", 2<<20)
 
 func (a answerer) Answer(dst []byte, r *connfront.Request) ([]byte, []byte, bool) {
 	target := string(r.Target)
@@ -53,7 +61,8 @@ func (a answerer) Answer(dst []byte, r *connfront.Request) ([]byte, []byte, bool
 
 type options struct {
 	idle, header time.Duration
-	plain        bool // net/http alone, without the connection front
+	plain        bool            // net/http alone, without the connection front
+	conns        chan<- net.Conn // gets each new connection as net/http has it
 }
 
 func serve(t testing.TB, o options) *fixture {
@@ -83,6 +92,11 @@ func serve(t testing.TB, o options) *fixture {
 			w.Header().Set("Content-Type", "text/plain")
 			fmt.Fprintf(w, "%s %s %q", r.Method, r.RequestURI, body)
 		}),
+		ConnState: func(c net.Conn, s http.ConnState) {
+			if s == http.StateNew && o.conns != nil {
+				o.conns <- c
+			}
+		},
 		ReadHeaderTimeout: o.header,
 		IdleTimeout:       o.idle,
 		WriteTimeout:      time.Minute,
@@ -444,4 +458,28 @@ func BenchmarkRoundTrip(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestCloseLetsAnAnswerFinish: Server.Shutdown closes the connections
+// net/http sees as idle, which one being answered here is; the answer
+// still arrives whole, and then the connection closes.
+func TestCloseLetsAnAnswerFinish(t *testing.T) {
+	conns := make(chan net.Conn, 1)
+	f := serve(t, options{conns: conns})
+	c := dial(t, f)
+	server := <-conns
+	c.send(get("/hit/a"))
+	c.answer()
+	c.send(get("/hit/big"))
+	status, err := c.br.ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, "HTTP/1.1 200 OK\r\n", status)
+	require.NoError(t, server.Close(), "while the answer is being written")
+	resp, err := http.ReadResponse(bufio.NewReader(io.MultiReader(strings.NewReader(status), c.br)), nil)
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Equal(t, len(bigBody), len(body))
+	require.EqualValues(t, 1, f.answered.Load())
+	c.closed()
 }

@@ -17,13 +17,16 @@
 // for the next request with nothing buffered, which it knows from
 // net/http's calls: after every response net/http resets the write
 // deadline (SetWriteDeadline with the zero time) and then reads. The
-// first request of a connection always goes to net/http. A request the
-// connection cannot delimit for certain (Transfer-Encoding, several or
-// malformed Content-Lengths, bare LF line ends, folded or malformed
-// header lines, a head larger than net/http accepts), a pipelined request
-// arriving while net/http serves one, or a response ending with body
-// bytes unread, turns the connection over to net/http for good: from then
-// on it passes the bytes through untouched.
+// first request of a connection always goes to net/http. What the client
+// sends while net/http serves a request (a client may send its next
+// request as soon as a handler has flushed its answer) is kept for after
+// that answer. A request the connection cannot delimit for certain
+// (Transfer-Encoding, several or malformed Content-Lengths, bare LF line
+// ends, folded or malformed header lines, a head larger than net/http
+// accepts), more than a head's worth of bytes sent while net/http serves
+// one, a client going away after sending some, or a response ending with
+// body bytes unread, turns the connection over to net/http for good: from
+// then on it passes the bytes through untouched, as they came.
 //
 // Only a GET in HTTP/1.1 whose every header is one the Answerer named
 // (Config.Headers), each at most once, with one Host and no body, is
@@ -36,6 +39,11 @@
 // most once a second); once the first bytes of a head arrive, the head
 // must be complete within Config.HeaderTimeout; each answer it writes is
 // bounded by Config.WriteTimeout.
+//
+// To net/http a connection waiting for its next request is idle, and
+// Server.Shutdown closes idle connections: a Close that comes while an
+// answer is being written here closes the connection once the answer is
+// out, as net/http lets a request in flight finish.
 //
 // It imports only the standard library.
 package connfront
