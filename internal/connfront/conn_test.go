@@ -166,6 +166,17 @@ func post(target, body string) string {
 	return "POST " + target + " HTTP/1.1\r\nHost: h.test\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
 }
 
+// answering starts a server and a connection past its first request,
+// which net/http answers: from then on the connection may answer. hitA is
+// the answer to GET /hit/a.
+func answering(t *testing.T, o options) (f *fixture, c *client, hitA string) {
+	t.Helper()
+	f = serve(t, o)
+	c = dial(t, f)
+	c.send(get("/hit/a"))
+	return f, c, c.answer()
+}
+
 // want is what net/http itself answers to raw on a fresh connection.
 func want(t *testing.T, f *fixture, raw string) string {
 	t.Helper()
@@ -194,10 +205,7 @@ func TestAnswersAfterTheFirstRequest(t *testing.T) {
 // answer reaches net/http whole, bodies included, and answering resumes
 // after each.
 func TestHandsOverWhatItDoesNotAnswer(t *testing.T) {
-	f := serve(t, options{})
-	c := dial(t, f)
-	c.send(get("/hit/a"))
-	hitA := c.answer()
+	f, c, hitA := answering(t, options{})
 	cases := []struct{ name, raw, want string }{
 		{"a miss", get("/other"), want(t, f, get("/other"))},
 		{"a POST with a body", post("/hit/a", "a body"), want(t, f, post("/hit/a", "a body"))},
@@ -227,10 +235,7 @@ func TestHandsOverWhatItDoesNotAnswer(t *testing.T) {
 // the connection or net/http answers each; what arrives while net/http
 // serves one is kept for after its answer.
 func TestPipelined(t *testing.T) {
-	f := serve(t, options{})
-	c := dial(t, f)
-	c.send(get("/hit/a"))
-	hitA := c.answer()
+	f, c, hitA := answering(t, options{})
 	hitB := want(t, f, get("/hit/b"))
 	postA := want(t, f, post("/p", "xy"))
 	miss := want(t, f, get("/miss"))
@@ -247,10 +252,7 @@ func TestPipelined(t *testing.T) {
 // a handler has flushed its answer, while the handler still runs, is
 // answered in order, and the connection goes on answering.
 func TestAnswersAfterAFlush(t *testing.T) {
-	f := serve(t, options{})
-	c := dial(t, f)
-	c.send(get("/hit/a"))
-	hitA := c.answer()
+	f, c, hitA := answering(t, options{})
 	for range 20 {
 		c.send(get("/flush"))
 		require.Contains(t, c.answer(), "flushed")
@@ -272,11 +274,8 @@ func TestLeavesToNetHTTPForGood(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := serve(t, options{})
+			f, c, hitA := answering(t, options{})
 			w := want(t, f, tc.raw)
-			c := dial(t, f)
-			c.send(get("/hit/a"))
-			hitA := c.answer()
 			c.send(tc.raw)
 			require.Equal(t, w, c.answer())
 			c.send(get("/hit/a"))
@@ -295,10 +294,7 @@ func TestRefusedAsNetHTTPRefuses(t *testing.T) {
 		"GET /hit/a HTTP/1.1\r\n\r\n",
 		"POST /p HTTP/1.1\r\nHost: h.test\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
 	} {
-		f := serve(t, options{})
-		c := dial(t, f)
-		c.send(get("/hit/a"))
-		c.answer()
+		f, c, _ := answering(t, options{})
 		c.send(raw)
 		resp, err := http.ReadResponse(c.br, nil)
 		require.NoError(t, err, "%q", raw)
@@ -311,10 +307,7 @@ func TestRefusedAsNetHTTPRefuses(t *testing.T) {
 
 // TestOff: while Off reports true, net/http answers everything.
 func TestOff(t *testing.T) {
-	f := serve(t, options{})
-	c := dial(t, f)
-	c.send(get("/hit/a"))
-	hitA := c.answer()
+	f, c, hitA := answering(t, options{})
 	f.off.Store(true)
 	c.send(get("/hit/a"))
 	require.Equal(t, hitA, c.answer())
@@ -329,10 +322,7 @@ func TestOff(t *testing.T) {
 // TestConnectionClose: a request asking to close is net/http's, which
 // answers and closes.
 func TestConnectionClose(t *testing.T) {
-	f := serve(t, options{})
-	c := dial(t, f)
-	c.send(get("/hit/a"))
-	c.answer()
+	f, c, _ := answering(t, options{})
 	c.send(get("/hit/a", "Connection: close\r\n"))
 	resp, err := http.ReadResponse(c.br, nil)
 	require.NoError(t, err)
@@ -345,10 +335,7 @@ func TestConnectionClose(t *testing.T) {
 // TestIdleTimeout: a connection the front answered on still closes after
 // net/http's idle timeout.
 func TestIdleTimeout(t *testing.T) {
-	f := serve(t, options{idle: 200 * time.Millisecond})
-	c := dial(t, f)
-	c.send(get("/hit/a"))
-	c.answer()
+	f, c, _ := answering(t, options{idle: 200 * time.Millisecond})
 	c.send(get("/hit/a"))
 	c.answer()
 	require.EqualValues(t, 1, f.answered.Load())
@@ -358,10 +345,7 @@ func TestIdleTimeout(t *testing.T) {
 // TestHeaderTimeout: once a head has begun after an answer, it must end
 // within the header timeout, however long the idle timeout.
 func TestHeaderTimeout(t *testing.T) {
-	f := serve(t, options{idle: time.Hour, header: 200 * time.Millisecond})
-	c := dial(t, f)
-	c.send(get("/hit/a"))
-	c.answer()
+	f, c, _ := answering(t, options{idle: time.Hour, header: 200 * time.Millisecond})
 	c.send(get("/hit/a"))
 	c.answer()
 	require.EqualValues(t, 1, f.answered.Load())
@@ -423,10 +407,7 @@ func exchange(t *testing.T, f *fixture, stream []byte) []string {
 // TestLongHeads: a head longer than net/http reads is net/http's, which
 // refuses it (431); one just within is answered.
 func TestLongHeads(t *testing.T) {
-	f := serve(t, options{})
-	c := dial(t, f)
-	c.send(get("/hit/a"))
-	hitA := c.answer()
+	f, c, hitA := answering(t, options{})
 	long := "User-Agent: " + strings.Repeat("u", 60<<10) + "\r\n"
 	c.send(get("/hit/a", long))
 	require.Equal(t, hitA, c.answer())
@@ -465,11 +446,8 @@ func BenchmarkRoundTrip(b *testing.B) {
 // still arrives whole, and then the connection closes.
 func TestCloseLetsAnAnswerFinish(t *testing.T) {
 	conns := make(chan net.Conn, 1)
-	f := serve(t, options{conns: conns})
-	c := dial(t, f)
+	f, c, _ := answering(t, options{conns: conns})
 	server := <-conns
-	c.send(get("/hit/a"))
-	c.answer()
 	c.send(get("/hit/big"))
 	status, err := c.br.ReadString('\n')
 	require.NoError(t, err)
