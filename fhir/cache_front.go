@@ -61,6 +61,7 @@ type frontAnswer struct {
 	canon  []string
 	values [][]string
 	body   []byte
+	wire   []byte                   // the status line and headers as Answer writes them, Date and X-Request-Id apart
 	op     string                   // the cache operation, for CacheConfig.Observe
 	route  string                   // gin's FullPath, for the metrics and the access log
 	pathOp string                   // the access log's op
@@ -244,11 +245,19 @@ func frontKey(dst []byte, r *http.Request) (key []byte, ok bool) {
 			return nil, false
 		}
 	}
-	dst = appendPart(appendPart(dst, r.Host), r.RequestURI)
+	return appendFrontKey(dst, r.Host, r.RequestURI, keyed), true
+}
+
+// appendFrontKey appends the front's key of a request for host and
+// request URI, with the values of frontKeyHeaders ("" for one not sent):
+// the one encoding of the key, from net/http's request and from a raw
+// head (Answer).
+func appendFrontKey[S string | []byte](dst []byte, host, uri S, keyed [len(frontKeyHeaders)]S) []byte {
+	dst = appendPart(appendPart(dst, host), uri)
 	for _, part := range keyed {
 		dst = appendPart(dst, part)
 	}
-	return dst, true
+	return dst
 }
 
 // remember keeps the answer the engine just wrote to c from a cache entry
@@ -277,6 +286,8 @@ func (f *front) remember(c *gin.Context, op string, status int, body []byte, sna
 		a.values = append(a.values, v)
 		a.size += int64(len(k)+len(v[0])) + 48
 	}
+	a.wire = a.appendWire(nil)
+	a.size += int64(len(a.wire))
 	budget := f.generationBudget()
 	if a.size > budget {
 		return

@@ -26,28 +26,35 @@ func (rc *ResponseCache) ConnFront() (answerer connfront.Answerer, headers []str
 
 // Answer implements connfront.Answerer.
 func (f *front) Answer(dst []byte, r *connfront.Request) (head, body []byte, ok bool) {
-	// The request path must be the FHIR API's, as for frontKey; only the
-	// answers of such requests are remembered, under the whole target.
+	// Only answers to requests of the FHIR API are remembered, under the
+	// whole request URI, which frontKey bounds.
 	if len(r.Target) > frontMaxURI {
 		return nil, nil, false
 	}
-	var buf [512]byte
-	key := appendPart(appendPart(buf[:0], r.Host), r.Target)
-	for _, name := range frontKeyHeaders {
-		v, _ := r.Header(name)
-		key = appendPart(key, v)
+	var keyed [len(frontKeyHeaders)][]byte
+	for i, name := range frontKeyHeaders {
+		keyed[i], _ = r.Header(name)
 	}
+	var buf [512]byte
 	start := f.rc.now()
-	a := f.lookup(key, start)
+	a := f.lookup(appendFrontKey(buf[:0], r.Host, r.Target, keyed), start)
 	if a == nil {
 		return nil, nil, false
 	}
-	id := ""
-	if v, _ := r.Header("X-Request-Id"); len(v) > 0 && len(v) <= 128 {
-		id = string(v)
-	} else {
-		id = newRequestID()
-	}
+	sent, _ := r.Header("X-Request-Id")
+	id := requestIDFrom(sent)
+	dst = append(dst, a.wire...)
+	dst = appendHeader(dst, "Date", httpDate()[0])
+	dst = appendHeader(dst, "X-Request-Id", id)
+	dst = append(dst, "\r\n"...)
+	f.answered(a, id, start)
+	return dst, a.body, true
+}
+
+// appendWire appends a's status line and headers as HTTP/1.1 sends them,
+// with one Content-Length and without Date and X-Request-Id, which each
+// answer adds; remember builds it once per answer kept.
+func (a *frontAnswer) appendWire(dst []byte) []byte {
 	dst = append(dst, "HTTP/1.1 "...)
 	dst = strconv.AppendInt(dst, int64(a.status), 10)
 	dst = append(dst, ' ')
@@ -56,20 +63,13 @@ func (f *front) Answer(dst []byte, r *connfront.Request) (head, body []byte, ok 
 	for i, k := range a.canon {
 		switch k {
 		case "Content-Length", "Date", "Transfer-Encoding", "Connection":
-			continue // written below, or net/http's to say
+			continue // written here, per answer, or net/http's to say
 		}
 		for _, v := range a.values[i] {
 			dst = appendHeader(dst, k, v)
 		}
 	}
-	dst = append(dst, "Content-Length: "...)
-	dst = strconv.AppendInt(dst, int64(len(a.body)), 10)
-	dst = append(dst, "\r\n"...)
-	dst = appendHeader(dst, "Date", httpDate()[0])
-	dst = appendHeader(dst, "X-Request-Id", id)
-	dst = append(dst, "\r\n"...)
-	f.answered(a, id, start)
-	return dst, a.body, true
+	return appendHeader(dst, "Content-Length", strconv.Itoa(len(a.body)))
 }
 
 func appendHeader(dst []byte, name, value string) []byte {

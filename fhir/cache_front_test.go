@@ -115,15 +115,19 @@ var requestIDPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
 // its cache, the front answers it again without the engine, with the
 // engine's status, headers and body, a fresh request id (or the client's)
 // and X-Cache: hit-local.
-func TestFrontReplaysTheEngine(t *testing.T) {
+// frontCases are requests whose answers the front replays, with the
+// status and the route of their answer.
+type frontCase struct {
+	name    string
+	target  string
+	headers []string
+	status  int
+	route   string
+}
+
+var frontCases = func() []frontCase {
 	sys := url.QueryEscape(terminology.SystemURL)
-	cases := []struct {
-		name    string
-		target  string
-		headers []string
-		status  int
-		route   string
-	}{
+	return []frontCase{
 		{"lookup", lookupE0114, nil, 200, "/fhir/CodeSystem/:id"},
 		{"lookup, _format=xml", lookupE0114 + "&_format=xml", nil, 200, "/fhir/CodeSystem/:id"},
 		{"lookup, Accept XML", lookupE0114, []string{"Accept", "application/fhir+xml"}, 200, "/fhir/CodeSystem/:id"},
@@ -138,8 +142,12 @@ func TestFrontReplaysTheEngine(t *testing.T) {
 		{"expand", "/fhir/ValueSet/$expand?url=" + url.QueryEscape(terminology.AllCodesValueSet) + "&filter=crutch&count=5", nil, 200, "/fhir/ValueSet/:id"},
 		{"a read's summary", readJan + "?_summary=true", nil, 200, "/fhir/CodeSystem/:id"},
 		{"a search", "/fhir/CodeSystem?url=" + sys, nil, 200, "/fhir/CodeSystem"},
+		{"validate-code, a too-costly threshold", validateE0114, []string{"X-Too-Costly-Threshold", "10"}, 200, "/fhir/CodeSystem/:id"},
 	}
-	for _, tc := range cases {
+}()
+
+func TestFrontReplaysTheEngine(t *testing.T) {
+	for _, tc := range frontCases {
 		t.Run(tc.name, func(t *testing.T) {
 			fs := newFrontServer(t, 1<<20, time.Hour)
 			first := fs.serve(request(tc.target, tc.headers...))

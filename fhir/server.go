@@ -315,11 +315,16 @@ func requestID(c *gin.Context) {
 // requestIDFor is the id of a request: the client's X-Request-Id when it
 // sent a usable one, else a new one.
 func requestIDFor(r *http.Request) string {
-	id := headerValue(r.Header, "X-Request-Id")
-	if id == "" || len(id) > 128 {
-		id = newRequestID()
+	return requestIDFrom(headerValue(r.Header, "X-Request-Id"))
+}
+
+// requestIDFrom is the id of a request whose X-Request-Id is sent ("" for
+// none): the client's when usable, else a new one.
+func requestIDFrom[S string | []byte](sent S) string {
+	if len(sent) == 0 || len(sent) > 128 {
+		return newRequestID()
 	}
-	return id
+	return string(sent)
 }
 
 // requestIDOf is the id requestID gave the request ("" outside NewEngine).
