@@ -11,8 +11,8 @@
 #   scripts/ab.sh ef012aa HEAD
 #   ROUNDS=5 DURATION=10s CONNS=1 SCENARIOS="lookup" scripts/ab.sh HEAD~1 HEAD
 #
-# Scenarios (codes drawn at random from 2025-10, seed 42, as scripts/load.sh):
-#   lookup, cs-validate, vs-implicit.
+# Scenarios: the GETs of scripts/load.sh (its paths and wrk script):
+#   lookup, cs-validate, vs-implicit, vs-composed, expand.
 set -euo pipefail
 [ $# -eq 2 ] || { echo "usage: scripts/ab.sh OLD-REV NEW-REV" >&2; exit 2; }
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,45 +51,25 @@ for side in old new; do
 done
 
 curl -fs "127.0.0.1:${port[new]}/fhir/CodeSystem/hcpcs-2025-10" >"$tmp/cs.json"
-python3 - "$tmp" <<'PY'
-import json, random, sys
-tmp = sys.argv[1]
-hcpcs = "http%3A%2F%2Fwww.cms.gov%2FMedicare%2FCoding%2FHCPCSReleaseCodeSets"
-codes = [c["code"] for c in json.load(open(tmp + "/cs.json"))["concept"]]
-rnd = random.Random(42)
-sample = [rnd.choice(codes) for _ in range(2000)]
-for name, fmt in [("lookup", "/fhir/CodeSystem/$lookup?system=" + hcpcs + "&code={c}"),
-                  ("cs-validate", "/fhir/CodeSystem/$validate-code?url=" + hcpcs + "&code={c}"),
-                  ("vs-implicit", "/fhir/ValueSet/$validate-code?url=" + hcpcs + "%3Ffhir_vs&system=" + hcpcs + "&code={c}")]:
-    with open("%s/%s.txt" % (tmp, name), "w") as f:
-        f.writelines(fmt.format(c=c) + "\n" for c in sample)
-PY
-cat >"$tmp/script.lua" <<'LUA'
-local paths = {}
-for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
-math.randomseed(42)
-request = function() return wrk.format("GET", paths[math.random(#paths)]) end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %.0f %.0f %d %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(99), summary.requests, summary.errors.status + summary.errors.connect +
-    summary.errors.read + summary.errors.write + summary.errors.timeout))
-end
-LUA
+python3 "$root/scripts/load_paths.py" "$tmp" /fhir 'http%3A%2F%2Fwww.cms.gov%2FMedicare%2FCoding%2FHCPCSReleaseCodeSets' \
+	'http%3A%2F%2Fexample.org%2Ffhir%2FValueSet%2Fwheelchair-accessories'
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 threads=$((CONNS < 2 ? CONNS : 2))
 pass() { # pass SIDE PATHS DURATION: one wrk pass against SIDE
-	PATHS="$2" wrk -t"$threads" -c"$CONNS" -d"$3" --timeout 10s -s "$tmp/script.lua" "http://127.0.0.1:${port[$1]}" | grep '^RESULT'
+	PATHS="$2" BODY="" CACHE_ID="" ACCEPT_ENCODING="" \
+		wrk -t"$threads" -c"$CONNS" -d"$3" --timeout 10s -s "$root/scripts/load.lua" "http://127.0.0.1:${port[$1]}" | grep '^RESULT'
 }
 echo "| scenario | round | revision | req/s | p99 µs | CPU µs/answer | errors |"
 echo "|---|---|---|---|---|---|---|"
 for scenario in $SCENARIOS; do
-	[ -f "$tmp/$scenario.txt" ] || { echo "ab: unknown scenario $scenario" >&2; exit 1; }
+	case "$scenario" in lookup | cs-validate | vs-implicit | vs-composed | expand) ;;
+	*) echo "ab: unknown scenario $scenario" >&2; exit 1 ;; esac
 	for side in old new; do pass "$side" "$tmp/$scenario.txt" "$WARMUP" >/dev/null; done
 	for round in $(seq 1 "$ROUNDS"); do
 		for side in old new; do
 			before=$(cpu_ticks "${pid[$side]}")
-			read -r _ rps p99 n errors < <(pass "$side" "$tmp/$scenario.txt" "$DURATION")
+			read -r _ rps _ p99 _ errors n < <(pass "$side" "$tmp/$scenario.txt" "$DURATION")
 			cpu=$(awk -v t="$(( $(cpu_ticks "${pid[$side]}") - before ))" -v hz="$hz" -v n="$n" \
 				'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }')
 			echo "| $scenario | $round | ${rev[$side]} | $rps | $p99 | $cpu | $errors |"

@@ -89,79 +89,9 @@ base="/fhir"
 hcpcs='http%3A%2F%2Fwww.cms.gov%2FMedicare%2FCoding%2FHCPCSReleaseCodeSets'
 composed='http%3A%2F%2Fexample.org%2Ffhir%2FValueSet%2Fwheelchair-accessories'
 curl -fs "127.0.0.1:$PORT$base/CodeSystem/hcpcs-2025-10" >"$tmp/cs.json"
-python3 - "$tmp" "$base" "$hcpcs" "$composed" <<'PY'
-import json, random, sys
-tmp, base, hcpcs, composed = sys.argv[1:5]
-codes = [c["code"] for c in json.load(open(tmp + "/cs.json"))["concept"]]
-rnd = random.Random(42)
-sample = [rnd.choice(codes) for _ in range(2000)]
-def write(name, fmt):
-    with open("%s/%s.txt" % (tmp, name), "w") as f:
-        for c in sample:
-            f.write(fmt.format(c=c) + "\n")
-write("lookup", base + "/CodeSystem/$lookup?system=" + hcpcs + "&code={c}")
-write("cs-validate", base + "/CodeSystem/$validate-code?url=" + hcpcs + "&code={c}")
-write("vs-implicit", base + "/ValueSet/$validate-code?url=" + hcpcs + "%3Ffhir_vs&system=" + hcpcs + "&code={c}")
-with open(tmp + "/vs-composed.txt", "w") as f:
-    # one in ten a member, so that both answers are exercised
-    members = ["E0951", "E0952", "E0955", "E0956", "E0957", "E0958", "E0959", "E0960", "E0961"]
-    for i, c in enumerate(sample):
-        f.write(base + "/ValueSet/$validate-code?url=" + composed + "&system=" + hcpcs + "&code=" +
-                (rnd.choice(members) if i % 10 == 0 else c) + "\n")
-words = "wheelch crutch walker cane oxygen insulin pump catheter ostomy pouch glucose lancet nebulizer ventilator cpap orthosis prosthetic ambulance syringe dressing".split()
-with open(tmp + "/expand.txt", "w") as f:
-    for w in words:
-        f.write(base + "/ValueSet/$expand?url=" + hcpcs + "%3Ffhir_vs&filter=" + w + "&count=20\n")
-for name in ("download-gzip", "download"):
-    open("%s/%s.txt" % (tmp, name), "w").write(base + "/CodeSystem/hcpcs-2025-10\n")
-# The tx-resource scenarios: two code systems and a value set over both and
-# HCPCS (53 KB, as BenchmarkValidateWithTxResources), inline or in a session.
-def cs(url, prefix, n):
-    concepts = [{"code": "%s%03d" % (prefix, i), "display": "%s concept number %d" % (prefix, i),
-                 "definition": "The %d-th concept of the %s system, for benchmarks" % (i, prefix),
-                 "designation": [{"language": "de", "value": "%s Konzept %d" % (prefix, i)}],
-                 "property": [{"code": "group", "valueCode": "g%d" % (i % 7)}]} for i in range(n)]
-    return {"resourceType": "CodeSystem", "url": url, "version": "1.0.0", "name": "Bench", "status": "active", "content": "complete",
-            "caseSensitive": True, "language": "en", "property": [{"code": "group", "type": "code"}], "concept": concepts}
-vs = {"resourceType": "ValueSet", "url": "http://example.org/fhir/ValueSet/bench", "version": "1.0.0", "status": "active", "compose": {"include": [
-    {"system": "http://example.org/fhir/CodeSystem/bench-a", "filter": [{"property": "group", "op": "=", "value": "g3"}]},
-    {"system": "http://example.org/fhir/CodeSystem/bench-b"},
-    {"system": "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets", "concept": [{"code": "E0114"}, {"code": "E0100"}]}]}}
-defs = [cs("http://example.org/fhir/CodeSystem/bench-a", "A", 200), cs("http://example.org/fhir/CodeSystem/bench-b", "B", 40), vs]
-question = [{"name": "url", "valueUri": vs["url"]},
-            {"name": "coding", "valueCoding": {"system": "http://example.org/fhir/CodeSystem/bench-a", "code": "A010", "display": "A concept number 10"}}]
-tx = [{"name": "tx-resource", "resource": d} for d in defs]
-json.dump({"resourceType": "Parameters", "parameter": question + tx}, open(tmp + "/inline.json", "w"))
-json.dump({"resourceType": "Parameters", "parameter": question}, open(tmp + "/bare.json", "w"))
-json.dump({"resourceType": "Parameters", "parameter": tx}, open(tmp + "/start.json", "w"))
-for name in ("vs-txresource", "vs-session"):
-    open("%s/%s.txt" % (tmp, name), "w").write(base + "/ValueSet/$validate-code\n")
-PY
+python3 "$root/scripts/load_paths.py" "$tmp" "$base" "$hcpcs" "$composed"
 cache_id="$(curl -fs -X POST -H 'Content-Type: application/fhir+json' --data-binary @"$tmp/start.json" \
 	"127.0.0.1:$PORT$base/\$cache-control?mode=start" | python3 -c 'import json,sys; print([p["valueString"] for p in json.load(sys.stdin)["parameter"] if p["name"]=="cache-id"][0])')"
-
-cat >"$tmp/script.lua" <<'LUA'
-local paths = {}
-for line in io.lines(os.getenv("PATHS")) do paths[#paths + 1] = line end
-math.randomseed(42)
-local body, headers = nil, {}
-if os.getenv("ACCEPT_ENCODING") ~= "" then headers["Accept-Encoding"] = os.getenv("ACCEPT_ENCODING") end
-if os.getenv("BODY") ~= "" then
-  local f = io.open(os.getenv("BODY"), "rb"); body = f:read("*a"); f:close()
-  headers["Content-Type"] = "application/fhir+json"
-  if os.getenv("CACHE_ID") ~= "" then headers["X-Cache-Id"] = os.getenv("CACHE_ID") end
-end
-local method = body and "POST" or "GET"
-request = function()
-  return wrk.format(method, paths[math.random(#paths)], headers, body)
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %.0f %.0f %.0f %.0f %d %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(99), latency:percentile(99.9),
-    e.status + e.connect + e.read + e.write + e.timeout, summary.requests))
-end
-LUA
 
 # settings SCENARIO: the body, session and encoding of a scenario's requests.
 settings() {
@@ -181,7 +111,7 @@ run() {
 	local threads=$(($4 < 2 ? $4 : 2)) before result
 	before=$(cpu_ticks "$5")
 	result=$(PATHS="$2" BODY="$body" CACHE_ID="$cid" ACCEPT_ENCODING="$enc" \
-		wrk -t"$threads" -c"$4" -d"$3" --timeout 10s -s "$tmp/script.lua" "http://127.0.0.1:$1" | grep '^RESULT') || return 1
+		wrk -t"$threads" -c"$4" -d"$3" --timeout 10s -s "$root/scripts/load.lua" "http://127.0.0.1:$1" | grep '^RESULT') || return 1
 	awk -v r="$result" -v t="$(( $(cpu_ticks "$5") - before ))" -v hz="$hz" \
 		'BEGIN { split(r, f, " "); printf "%s %.1f\n", r, (f[7] > 0 ? t / hz * 1e6 / f[7] : 0) }'
 }
